@@ -1,0 +1,269 @@
+package content
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Section IDs, in the order the sections are shown. They double as the
+// names a visitor types (ssh host experience).
+const (
+	SectionOverview     = "overview"
+	SectionEducation    = "education"
+	SectionExperience   = "experience"
+	SectionProjects     = "projects"
+	SectionTeaching     = "teaching"
+	SectionVolunteer    = "volunteer"
+	SectionAwards       = "awards"
+	SectionCertificates = "certificates"
+	SectionPublications = "publications"
+	SectionSkills       = "skills"
+	SectionLanguages    = "languages"
+	SectionInterests    = "interests"
+	SectionReferences   = "references"
+)
+
+// Section is one titled part of a résumé, flattened into entries so that
+// every renderer (text, Markdown, the TUI) lays out the same facts.
+type Section struct {
+	ID      string
+	Title   string
+	Entries []Entry
+}
+
+// Entry is one item of a section: a job, a degree, a project, an award.
+// Every field is optional; renderers skip empty ones.
+type Entry struct {
+	Title    string     // organisation, institution, project or award name
+	Subtitle string     // position, degree, awarder
+	Where    string     // location
+	When     string     // formatted date or period
+	URL      string     // link for the entry
+	Tags     []string   // keywords, technologies, roles
+	Summary  string     // a paragraph of prose
+	Bullets  []string   // highlights
+	Tiers    [][]string // skill ranking, strongest first (see Skill.Tiers)
+}
+
+// Contact is one way to reach the person: e-mail, phone, web site, a
+// profile or a place. URL is empty when the value is not a link.
+type Contact struct {
+	Label string // "Email", "GitHub", ...
+	Value string // what is shown: the address, the user name
+	URL   string // mailto:, tel: or https:// link
+}
+
+// Contacts lists the ways to reach the person, in a fixed order.
+func (r *Resume) Contacts() []Contact {
+	b := r.Basics
+	var cs []Contact
+	if b.Email != "" {
+		cs = append(cs, Contact{Label: "Email", Value: b.Email, URL: "mailto:" + b.Email})
+	}
+	if b.Phone != "" {
+		cs = append(cs, Contact{Label: "Phone", Value: b.Phone, URL: "tel:" + strings.Join(strings.Fields(b.Phone), "")})
+	}
+	if b.URL != "" {
+		cs = append(cs, Contact{Label: "Web", Value: b.URL, URL: b.URL})
+	}
+	for _, p := range b.Profiles {
+		label := p.Network
+		if label == "" {
+			label = "Profile"
+		}
+		value := p.Username
+		if value == "" {
+			value = p.URL
+		}
+		if value == "" {
+			continue
+		}
+		cs = append(cs, Contact{Label: label, Value: value, URL: p.URL})
+	}
+	if loc := b.Location.String(); loc != "" {
+		cs = append(cs, Contact{Label: "Location", Value: loc})
+	}
+	return cs
+}
+
+// String joins the parts of a location that are set.
+func (l *Location) String() string {
+	if l == nil {
+		return ""
+	}
+	return joinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City), l.Region, l.CountryCode)
+}
+
+// Tiers splits a skill's Ranking ("Golang = C/C++ > TypeScript = Python")
+// into tiers, strongest first; without a ranking it returns nil.
+func (s Skill) Tiers() [][]string {
+	if strings.TrimSpace(s.Ranking) == "" {
+		return nil
+	}
+	var tiers [][]string
+	for _, group := range strings.Split(s.Ranking, ">") {
+		var tier []string
+		for _, name := range strings.Split(group, "=") {
+			if name = strings.TrimSpace(name); name != "" {
+				tier = append(tier, name)
+			}
+		}
+		if len(tier) > 0 {
+			tiers = append(tiers, tier)
+		}
+	}
+	return tiers
+}
+
+// Sections returns the résumé's non-empty sections in display order. The
+// overview is always first; its single entry carries the summary.
+func (r *Resume) Sections() []Section {
+	secs := []Section{{ID: SectionOverview, Title: "Overview", Entries: []Entry{{
+		Title:    r.Basics.Name,
+		Subtitle: r.Basics.Label,
+		Summary:  r.Basics.Summary,
+	}}}}
+	add := func(id, title string, entries []Entry) {
+		if len(entries) > 0 {
+			secs = append(secs, Section{ID: id, Title: title, Entries: entries})
+		}
+	}
+	add(SectionEducation, "Education", mapEntries(r.Education, educationEntry))
+	add(SectionExperience, "Experience", mapEntries(r.Work, workEntry))
+	add(SectionProjects, "Projects", mapEntries(r.Projects, projectEntry))
+	add(SectionTeaching, "Teaching", mapEntries(r.Teaching, workEntry))
+	add(SectionVolunteer, "Volunteer", mapEntries(r.Volunteer, volunteerEntry))
+	add(SectionAwards, "Awards", mapEntries(r.Awards, awardEntry))
+	add(SectionCertificates, "Certificates", mapEntries(r.Certificates, certificateEntry))
+	add(SectionPublications, "Publications", mapEntries(r.Publications, publicationEntry))
+	add(SectionSkills, "Skills", mapEntries(r.Skills, skillEntry))
+	add(SectionLanguages, "Languages", mapEntries(r.Languages, languageEntry))
+	add(SectionInterests, "Interests", mapEntries(r.Interests, interestEntry))
+	add(SectionReferences, "References", mapEntries(r.References, referenceEntry))
+	return secs
+}
+
+func mapEntries[T any](items []T, f func(T) Entry) []Entry {
+	var out []Entry
+	for _, it := range items {
+		if e := f(it); !e.empty() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (e Entry) empty() bool {
+	return e.Title == "" && e.Subtitle == "" && e.Where == "" && e.When == "" && e.URL == "" &&
+		len(e.Tags) == 0 && e.Summary == "" && len(e.Bullets) == 0 && len(e.Tiers) == 0
+}
+
+func workEntry(w Work) Entry {
+	summary := w.Summary
+	if w.Description != "" {
+		summary = joinNonEmpty("\n\n", w.Description, w.Summary)
+	}
+	return Entry{Title: w.Name, Subtitle: w.Position, Where: w.Location, When: Period(w.StartDate, w.EndDate),
+		URL: w.URL, Tags: w.Keywords, Summary: summary, Bullets: w.Highlights}
+}
+
+func volunteerEntry(v Volunteer) Entry {
+	return Entry{Title: v.Organization, Subtitle: v.Position, When: Period(v.StartDate, v.EndDate),
+		URL: v.URL, Summary: v.Summary, Bullets: v.Highlights}
+}
+
+func educationEntry(e Education) Entry {
+	degree := joinNonEmpty(" in ", e.StudyType, e.Area)
+	summary := e.Summary
+	if e.Score != "" {
+		summary = joinNonEmpty("\n\n", summary, "Score: "+e.Score)
+	}
+	return Entry{Title: e.Institution, Subtitle: degree, Where: e.Location, When: Period(e.StartDate, e.EndDate),
+		URL: e.URL, Summary: summary, Bullets: e.Courses}
+}
+
+func awardEntry(a Award) Entry {
+	return Entry{Title: a.Title, Subtitle: a.Awarder, When: FormatDate(a.Date), Summary: a.Summary}
+}
+
+func certificateEntry(c Certificate) Entry {
+	return Entry{Title: c.Name, Subtitle: c.Issuer, When: FormatDate(c.Date), URL: c.URL}
+}
+
+func publicationEntry(p Publication) Entry {
+	return Entry{Title: p.Name, Subtitle: p.Publisher, When: FormatDate(p.ReleaseDate), URL: p.URL, Summary: p.Summary}
+}
+
+func projectEntry(p Project) Entry {
+	sub := joinNonEmpty(", ", p.Type, p.Entity)
+	return Entry{Title: p.Name, Subtitle: sub, When: Period(p.StartDate, p.EndDate), URL: p.URL,
+		Tags: append(append([]string(nil), p.Roles...), p.Keywords...), Summary: p.Description, Bullets: p.Highlights}
+}
+
+func skillEntry(s Skill) Entry {
+	return Entry{Title: s.Name, Subtitle: s.Level, Tags: s.Keywords, Tiers: s.Tiers()}
+}
+
+func languageEntry(l Language) Entry {
+	return Entry{Title: l.Language, Subtitle: l.Fluency}
+}
+
+func interestEntry(i Interest) Entry {
+	return Entry{Title: i.Name, Tags: i.Keywords}
+}
+
+func referenceEntry(r Reference) Entry {
+	return Entry{Title: r.Name, Summary: r.Reference}
+}
+
+var months = [...]string{"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"}
+
+// FormatDate writes a JSON Resume date for people: "2021" stays, "2021-02"
+// becomes "February 2021", "2021-02-03" becomes "3 February 2021". Anything
+// else is returned as it is.
+func FormatDate(s string) string {
+	parts := strings.Split(s, "-")
+	if len(parts) < 2 || len(parts) > 3 || len(parts[0]) != 4 {
+		return s
+	}
+	m, err := strconv.Atoi(parts[1])
+	if err != nil || m < 1 || m > 12 || len(parts[1]) != 2 {
+		return s
+	}
+	out := months[m-1] + " " + parts[0]
+	if len(parts) == 3 {
+		d, err := strconv.Atoi(parts[2])
+		if err != nil || d < 1 || d > 31 || len(parts[2]) != 2 {
+			return s
+		}
+		out = strconv.Itoa(d) + " " + out
+	}
+	return out
+}
+
+// Period writes a date range: "February 2021 – Present" when only the
+// start is known, the end alone when only it is, "" when neither is.
+func Period(start, end string) string {
+	switch {
+	case start == "" && end == "":
+		return ""
+	case start == "":
+		return FormatDate(end)
+	case end == "":
+		return FormatDate(start) + " – Present"
+	case start == end:
+		return FormatDate(start)
+	}
+	return FormatDate(start) + " – " + FormatDate(end)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, sep)
+}
