@@ -57,7 +57,7 @@ func unmarshalObject(b []byte, v any, extra *Extra) error {
 // marshalObject encodes v (a struct without methods) and appends the keys
 // of extra, sorted, that v does not already have.
 func marshalObject(v any, extra Extra) ([]byte, error) {
-	b, err := json.Marshal(v)
+	b, err := marshalText(v)
 	if err != nil || len(extra) == 0 {
 		return b, err
 	}
@@ -71,7 +71,7 @@ func marshalObject(v any, extra Extra) ([]byte, error) {
 	if len(rest) == 0 {
 		return b, nil
 	}
-	tail, err := json.Marshal(rest)
+	tail, err := marshalText(rest)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +80,18 @@ func marshalObject(v any, extra Extra) ([]byte, error) {
 		b = append(b, ',')
 	}
 	return append(b, tail[1:]...), nil
+}
+
+// marshalText is json.Marshal without escaping <, > and & (a résumé is not
+// HTML, and "R&D" should read as such in the output).
+func marshalText(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON keeps unknown keys in Extra.
