@@ -35,11 +35,11 @@ type Section struct {
 // Every field is optional; renderers skip empty ones.
 type Entry struct {
 	Title    string     // organisation, institution, project or award name
-	Subtitle string     // position, degree, awarder
+	Subtitle string     // position, degree, awarder, a project's roles
 	Where    string     // location
 	When     string     // formatted date or period
 	URL      string     // link for the entry
-	Tags     []string   // keywords, technologies, roles
+	Tags     []string   // keywords, technologies
 	Summary  string     // a paragraph of prose
 	Bullets  []string   // highlights
 	Tiers    [][]string // skill ranking, strongest first (see Skill.Tiers)
@@ -195,9 +195,9 @@ func publicationEntry(p Publication) Entry {
 }
 
 func projectEntry(p Project) Entry {
-	sub := joinNonEmpty(", ", p.Type, p.Entity)
+	sub := joinNonEmpty(" · ", strings.Join(p.Roles, ", "), joinNonEmpty(", ", p.Type, p.Entity))
 	return Entry{Title: p.Name, Subtitle: sub, When: Period(p.StartDate, p.EndDate), URL: p.URL,
-		Tags: append(append([]string(nil), p.Roles...), p.Keywords...), Summary: p.Description, Bullets: p.Highlights}
+		Tags: p.Keywords, Summary: p.Description, Bullets: p.Highlights}
 }
 
 func skillEntry(s Skill) Entry {
