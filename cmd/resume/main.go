@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -12,9 +13,24 @@ import (
 )
 
 func main() {
-	if err := newRootCmd().Execute(); err != nil {
-		os.Exit(exitCode(err))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the exit status. Errors
+// are printed here, once, except those whose message a command has printed.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
 	}
+	if _, printed := err.(exitError); !printed {
+		fmt.Fprintln(stderr, "resume:", err)
+	}
+	return exitCode(err)
 }
 
 // exitError carries an exit status out of a command whose message has
@@ -35,11 +51,14 @@ func newRootCmd() *cobra.Command {
 		Use:           "resume",
 		Short:         "Serve a résumé over SSH as an interactive terminal app",
 		SilenceUsage:  true,
-		SilenceErrors: false,
-		Version:       version.String(),
+		SilenceErrors: true, // run prints them
+
+		Version: version.String(),
 	}
 	root.AddCommand(
 		newVersionCmd(),
+		newRenderCmd(),
+		newValidateCmd(),
 	)
 	return root
 }
