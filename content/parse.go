@@ -115,12 +115,12 @@ func Load(path string) (*Resume, error) {
 }
 
 func tooLarge(name string, size int64) error {
-	what := "more than 1 MiB"
+	what := fmt.Sprintf("more than %d bytes", MaxSize)
 	if size > MaxSize {
-		what = fmt.Sprintf("%.1f MiB", float64(size)/(1<<20))
+		what = fmt.Sprintf("%d bytes", size)
 	}
 	return &ValidationError{File: name, Problems: []Problem{{File: name,
-		Message: fmt.Sprintf("file is %s, over the limit (want at most %d bytes, 1 MiB)", what, MaxSize)}}}
+		Message: fmt.Sprintf("file is %s, over the size limit (want at most %d bytes, 1 MiB)", what, MaxSize)}}}
 }
 
 // Parse reads a résumé from data, JSON or YAML (see DetectFormat); name is

@@ -88,8 +88,8 @@ func (w *textWriter) wrap(text, first string) {
 		if para == "" {
 			continue
 		}
-		for _, l := range strings.Split(ansi.Wrap(para, avail, ""), "\n") {
-			w.line(prefix + strings.TrimSpace(l))
+		for _, l := range wrapWords(para, avail) {
+			w.line(prefix + l)
 			prefix = rest
 		}
 	}
@@ -113,10 +113,7 @@ func (w *textWriter) pair(left, right string) {
 		}
 		// Wrap the left side; the right side goes at the end of its last
 		// line when it fits there, else on a line of its own.
-		lines := strings.Split(ansi.Wrap(left, w.width, ""), "\n")
-		for i := range lines {
-			lines[i] = strings.TrimSpace(lines[i])
-		}
+		lines := wrapWords(left, w.width)
 		last := lines[len(lines)-1]
 		if lw := ansi.StringWidth(last); lw+2+rw <= w.width {
 			lines[len(lines)-1] = last + strings.Repeat(" ", w.width-lw-rw) + right
@@ -139,6 +136,50 @@ func (w *textWriter) heading(title string) {
 	title = strings.ToUpper(title)
 	rule := w.width - ansi.StringWidth(title) - 1
 	w.line(title + " " + strings.Repeat("─", max(rule, 0)))
+}
+
+// wrapWords breaks text into lines no wider than limit columns, at spaces;
+// a word wider than the limit (a long URL, a run of CJK) is broken between
+// graphemes.
+func wrapWords(text string, limit int) []string {
+	var (
+		lines []string
+		cur   strings.Builder
+		curW  int
+	)
+	flush := func() {
+		lines = append(lines, cur.String())
+		cur.Reset()
+		curW = 0
+	}
+	for _, word := range strings.Fields(text) {
+		ww := ansi.StringWidth(word)
+		switch {
+		case curW > 0 && curW+1+ww <= limit:
+			cur.WriteByte(' ')
+			cur.WriteString(word)
+			curW += 1 + ww
+			continue
+		case curW > 0:
+			flush()
+		}
+		if ww <= limit {
+			cur.WriteString(word)
+			curW = ww
+			continue
+		}
+		parts := strings.Split(ansi.Hardwrap(word, limit, false), "\n")
+		for _, p := range parts[:len(parts)-1] {
+			lines = append(lines, p)
+		}
+		last := parts[len(parts)-1]
+		cur.WriteString(last)
+		curW = ansi.StringWidth(last)
+	}
+	if curW > 0 || len(lines) == 0 {
+		flush()
+	}
+	return lines
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -3,12 +3,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/version"
 )
 
@@ -27,7 +29,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	if _, printed := err.(exitError); !printed {
+	var problems *content.ValidationError
+	switch {
+	case errors.As(err, &problems):
+		fmt.Fprintln(stderr, err) // each line already names the file
+	case !isExitError(err):
 		fmt.Fprintln(stderr, "resume:", err)
 	}
 	return exitCode(err)
@@ -38,6 +44,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func isExitError(err error) bool {
+	_, ok := err.(exitError)
+	return ok
+}
 
 func exitCode(err error) int {
 	if e, ok := err.(exitError); ok {
