@@ -140,10 +140,22 @@ func mdInline(s string) string {
 // mdLink writes a link with text as its words; the target is escaped so
 // that spaces, brackets and parentheses cannot end it early.
 func mdLink(text, url string) string {
-	if url == "" {
+	if !linkable(url) {
 		return mdInline(text)
 	}
 	return "[" + mdInline(text) + "](" + mdURL.Replace(oneLine(url)) + ")"
+}
+
+// linkable reports whether url may become a link: only the schemes a
+// résumé needs, so that a file cannot plant a javascript: or data: link.
+func linkable(url string) bool {
+	u := strings.ToLower(url)
+	for _, scheme := range []string{"https://", "http://", "mailto:", "tel:"} {
+		if strings.HasPrefix(u, scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 var mdURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E",

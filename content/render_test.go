@@ -334,10 +334,11 @@ func TestJSONOutputValidatesAgainstSchema(t *testing.T) {
 
 func TestMarkdownEscapes(t *testing.T) {
 	r := mustParse(t, "x.json", `{"basics": {"name": "# Not *a* [link](http://x)",
-		"summary": "1. not a list\n- nor this\n<script>alert(1)</script>"},
+		"summary": "1. not a list\n- nor this\n<script>alert(1)</script>",
+		"profiles": [{"network": "Evil", "username": "click", "url": "javascript:alert(1)"}]},
 		"skills": [{"name": "Platform", "keywords": ["*nix", "_under_", "back\\slash"]}]}`)
 	md := r.Markdown()
-	for _, bad := range []string{"[link](http", "<script>", "\n1. not", "\n- nor", " *nix", "_under_"} {
+	for _, bad := range []string{"[link](http", "<script>", "\n1. not", "\n- nor", " *nix", "_under_", "](javascript:"} {
 		if strings.Contains(md, bad) {
 			t.Errorf("markdown has unescaped %q:\n%s", bad, md)
 		}

@@ -239,7 +239,13 @@ func (w *textWriter) contacts(cs []Contact) {
 		}
 		w.wrap(value, first)
 		if link != "" {
-			w.wrap(link, strings.Repeat(" ", ansi.StringWidth(first)))
+			// Under the value when it fits there, else further left
+			// rather than broken.
+			indent := ansi.StringWidth(first)
+			if lw := ansi.StringWidth(link); indent+lw > w.width && lw+2 <= w.width {
+				indent = 2
+			}
+			w.wrap(link, strings.Repeat(" ", indent))
 		}
 	}
 }
