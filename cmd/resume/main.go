@@ -66,7 +66,14 @@ func newRootCmd() *cobra.Command {
 
 		Version: version.String(),
 	}
+	serve := newServeCmd()
+	// With no subcommand, serve: `go run ./cmd/resume` starts the server,
+	// taking the same flags.
+	root.Flags().AddFlagSet(serve.Flags())
+	root.Args = cobra.NoArgs
+	root.RunE = serve.RunE
 	root.AddCommand(
+		serve,
 		newVersionCmd(),
 		newRenderCmd(),
 		newValidateCmd(),

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/laphets/resume/server"
+)
+
+// envPrefix names every flag's environment twin: --max-session is
+// RESUME_MAX_SESSION.
+const envPrefix = "RESUME_"
+
+func envName(flag string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// serveFlags binds cfg to the serve flags, and says each one's
+// environment variable in its help.
+func serveFlags(fs *pflag.FlagSet, cfg *server.Config, proxies *string) {
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "SSH listen address")
+	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory for the host key and state")
+	fs.StringVar(&cfg.ContentFile, "content", cfg.ContentFile, "résumé file, JSON or YAML (default: the embedded résumé)")
+	fs.StringVar(&cfg.HostKeyFile, "host-key", cfg.HostKeyFile, "ed25519 host key file, created when missing (default: DATA-DIR/ssh_host_ed25519_key)")
+	fs.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", cfg.HandshakeTimeout, "close connections that have not finished the SSH handshake in time")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "end sessions without visitor input for this long")
+	fs.DurationVar(&cfg.MaxSession, "max-session", cfg.MaxSession, "longest a connection may last")
+	fs.IntVar(&cfg.MaxSessions, "max-sessions", cfg.MaxSessions, "most connections, and sessions, open at once for all visitors")
+	fs.IntVar(&cfg.MaxSessionsPerIP, "max-sessions-per-ip", cfg.MaxSessionsPerIP, "most connections, and sessions, open at once from one address (IPv6: /64)")
+	fs.IntVar(&cfg.MaxSessionsPerConn, "max-sessions-per-conn", cfg.MaxSessionsPerConn, "most sessions on one connection")
+	fs.Float64Var(&cfg.RatePerIP, "rate-per-ip", cfg.RatePerIP, "new connections per second one address may open, on average")
+	fs.IntVar(&cfg.BurstPerIP, "burst-per-ip", cfg.BurstPerIP, "new connections one address may open at once")
+	fs.StringVar(proxies, "proxy-protocol", *proxies, "accept PROXY protocol headers from these networks, comma-separated (e.g. 10.0.0.0/8); off when empty")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics and /healthz on this address; off when empty")
+	fs.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "also serve /debug/pprof/ on the metrics address")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
+	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on SIGTERM or SIGINT, how long to wait for sessions before closing them")
+	fs.DurationVar(&cfg.ReloadInterval, "reload-interval", cfg.ReloadInterval, "how often to check the content file for changes; 0 reloads on SIGHUP only")
+	fs.VisitAll(func(f *pflag.Flag) {
+		f.Usage += " (env " + envName(f.Name) + ")"
+	})
+}
+
+// applyEnv sets every flag not given on the command line from its
+// environment variable, if that is set.
+func applyEnv(fs *pflag.FlagSet) error {
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if err != nil || f.Changed {
+			return
+		}
+		name := envName(f.Name)
+		if v, ok := os.LookupEnv(name); ok {
+			if serr := fs.Set(f.Name, v); serr != nil {
+				err = fmt.Errorf("%s=%q: %w", name, v, serr)
+			}
+		}
+	})
+	return err
+}
+
+// newServeCmd is `resume serve`. Its flags and run function are also the
+// root command's, so `resume` alone serves.
+func newServeCmd() *cobra.Command {
+	cfg := server.DefaultConfig()
+	var proxies string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the résumé over SSH (the default command)",
+		Long: `Serve runs the SSH server: a terminal gets the interactive résumé, no
+terminal gets plain text, and "ssh HOST json|markdown|text|help|version"
+gets that output. Every flag can also be set by its environment variable.
+SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
+		Example: `  resume serve
+  resume serve --addr :22 --content me.yaml --metrics-addr 127.0.0.1:9090
+  RESUME_DATA_DIR=/data RESUME_CONTENT=/data/resume.json resume`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd.Flags()); err != nil {
+				return err
+			}
+			nets, err := server.ParseProxyNetworks(proxies)
+			if err != nil {
+				return fmt.Errorf("--proxy-protocol: %w", err)
+			}
+			cfg.TrustedProxies = nets
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			logger, err := server.NewLogger(cmd.ErrOrStderr(), cfg.LogFormat, cfg.LogLevel)
+			if err != nil {
+				return err
+			}
+			srv, err := server.New(cfg, logger)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return srv.Run(ctx, hangups(ctx))
+		},
+	}
+	serveFlags(cmd.Flags(), &cfg, &proxies)
+	return cmd
+}
+
+// hangups turns SIGHUP into reload requests until ctx ends.
+func hangups(ctx context.Context) <-chan struct{} {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGHUP)
+	out := make(chan struct{}, 1)
+	go func() {
+		defer signal.Stop(sig)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sig:
+				select {
+				case out <- struct{}{}:
+				default: // a reload is already pending
+				}
+			}
+		}
+	}()
+	return out
+}

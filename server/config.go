@@ -1,0 +1,234 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/laphets/resume/internal/hostkey"
+)
+
+// Config is everything the server can be told at start-up. The command line
+// (cmd/resume serve) binds each field to a flag and an environment variable;
+// the names are given beside each field. Validate it once, with Validate,
+// before New.
+type Config struct {
+	// Addr is the SSH listen address. --addr, RESUME_ADDR.
+	Addr string
+	// DataDir holds the host key and any other state. --data-dir,
+	// RESUME_DATA_DIR.
+	DataDir string
+	// ContentFile is the résumé (JSON or YAML); empty serves the embedded
+	// one. --content, RESUME_CONTENT.
+	ContentFile string
+	// HostKeyFile is the ed25519 host key, created with mode 0600 when
+	// missing; empty means DataDir/ssh_host_ed25519_key. --host-key,
+	// RESUME_HOST_KEY.
+	HostKeyFile string
+
+	// HandshakeTimeout closes a connection that has not finished the SSH
+	// handshake (including authentication) in time. --handshake-timeout,
+	// RESUME_HANDSHAKE_TIMEOUT.
+	HandshakeTimeout time.Duration
+	// IdleTimeout ends a session that has had no input from the visitor for
+	// this long, and a connection that has had no session for this long.
+	// --idle-timeout, RESUME_IDLE_TIMEOUT.
+	IdleTimeout time.Duration
+	// MaxSession is the longest a connection may last, busy or not.
+	// --max-session, RESUME_MAX_SESSION.
+	MaxSession time.Duration
+
+	// MaxSessions caps connections, and sessions, across all visitors.
+	// --max-sessions, RESUME_MAX_SESSIONS.
+	MaxSessions int
+	// MaxSessionsPerIP caps connections, and sessions, from one address (an
+	// IPv4 address or an IPv6 /64). --max-sessions-per-ip,
+	// RESUME_MAX_SESSIONS_PER_IP.
+	MaxSessionsPerIP int
+	// MaxSessionsPerConn caps session channels on one connection, like
+	// OpenSSH's MaxSessions. --max-sessions-per-conn,
+	// RESUME_MAX_SESSIONS_PER_CONN.
+	MaxSessionsPerConn int
+	// RatePerIP is how many new connections per second one address may
+	// open on average, and BurstPerIP how many it may open at once; the
+	// rest are refused before the handshake. --rate-per-ip,
+	// RESUME_RATE_PER_IP; --burst-per-ip, RESUME_BURST_PER_IP.
+	RatePerIP  float64
+	BurstPerIP int
+
+	// TrustedProxies are the networks allowed to send a PROXY protocol
+	// header (v1 or v2); connections from them must send one. Empty turns
+	// the PROXY protocol off. --proxy-protocol, RESUME_PROXY_PROTOCOL.
+	TrustedProxies []netip.Prefix
+
+	// MetricsAddr serves /metrics and /healthz over HTTP; empty is off.
+	// --metrics-addr, RESUME_METRICS_ADDR.
+	MetricsAddr string
+	// Pprof adds /debug/pprof/ to the metrics listener. --pprof,
+	// RESUME_PPROF.
+	Pprof bool
+
+	// LogFormat is "text" or "json"; LogLevel is debug, info, warn or
+	// error. --log-format, RESUME_LOG_FORMAT; --log-level,
+	// RESUME_LOG_LEVEL.
+	LogFormat string
+	LogLevel  string
+
+	// ShutdownGrace is how long a shutdown waits for sessions to finish
+	// before closing them. --shutdown-grace, RESUME_SHUTDOWN_GRACE.
+	ShutdownGrace time.Duration
+	// ReloadInterval is how often the content file is checked for changes;
+	// 0 checks only on SIGHUP. --reload-interval, RESUME_RELOAD_INTERVAL.
+	ReloadInterval time.Duration
+}
+
+// Defaults that are safe on the public internet.
+const (
+	DefaultAddr               = ":23234"
+	DefaultHandshakeTimeout   = 15 * time.Second
+	DefaultIdleTimeout        = 10 * time.Minute
+	DefaultMaxSession         = time.Hour
+	DefaultMaxSessions        = 1000
+	DefaultMaxSessionsPerIP   = 8
+	DefaultMaxSessionsPerConn = 10
+	DefaultRatePerIP          = 1.0
+	DefaultBurstPerIP         = 10
+	DefaultShutdownGrace      = 10 * time.Second
+	DefaultReloadInterval     = 5 * time.Second
+)
+
+// DefaultConfig returns the configuration used when nothing is set.
+func DefaultConfig() Config {
+	return Config{
+		Addr:               DefaultAddr,
+		DataDir:            DefaultDataDir(),
+		HandshakeTimeout:   DefaultHandshakeTimeout,
+		IdleTimeout:        DefaultIdleTimeout,
+		MaxSession:         DefaultMaxSession,
+		MaxSessions:        DefaultMaxSessions,
+		MaxSessionsPerIP:   DefaultMaxSessionsPerIP,
+		MaxSessionsPerConn: DefaultMaxSessionsPerConn,
+		RatePerIP:          DefaultRatePerIP,
+		BurstPerIP:         DefaultBurstPerIP,
+		LogFormat:          "text",
+		LogLevel:           "info",
+		ShutdownGrace:      DefaultShutdownGrace,
+		ReloadInterval:     DefaultReloadInterval,
+	}
+}
+
+// DefaultDataDir is the per-user state directory: $XDG_STATE_HOME/resume,
+// else ~/.local/state/resume, else ./resume-data when there is no home.
+// Containers set RESUME_DATA_DIR=/data instead.
+func DefaultDataDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "resume")
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		return filepath.Join(home, ".local", "state", "resume")
+	}
+	return "resume-data"
+}
+
+// HostKeyPath is where the host key is read from, or created.
+func (c Config) HostKeyPath() string {
+	if c.HostKeyFile != "" {
+		return c.HostKeyFile
+	}
+	return filepath.Join(c.DataDir, hostkey.FileName)
+}
+
+// ParseProxyNetworks reads a comma-separated list of networks (CIDR) or
+// single addresses, as --proxy-protocol takes them.
+func ParseProxyNetworks(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a network (10.0.0.0/8) or an address (10.0.0.1)", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+// Validate reports every problem with c at once, naming the flags.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(flag, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("--%s: %s", flag, fmt.Sprintf(format, args...)))
+	}
+	checkAddr := func(flag, addr string) {
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			bad(flag, "%q is not host:port (for example :23234 or 127.0.0.1:23234)", addr)
+		}
+	}
+	checkAddr("addr", c.Addr)
+	if c.MetricsAddr != "" {
+		checkAddr("metrics-addr", c.MetricsAddr)
+	}
+	if c.DataDir == "" && c.HostKeyFile == "" {
+		bad("data-dir", "must be set (or give --host-key)")
+	}
+	positive := func(flag string, d time.Duration) {
+		if d <= 0 {
+			bad(flag, "must be a positive duration such as 30s or 10m (got %s)", d)
+		}
+	}
+	positive("handshake-timeout", c.HandshakeTimeout)
+	positive("idle-timeout", c.IdleTimeout)
+	positive("max-session", c.MaxSession)
+	positive("shutdown-grace", c.ShutdownGrace)
+	if c.ReloadInterval < 0 {
+		bad("reload-interval", "must be 0 (SIGHUP only) or a positive duration (got %s)", c.ReloadInterval)
+	}
+	atLeast1 := func(flag string, n int) {
+		if n < 1 {
+			bad(flag, "must be at least 1 (got %d)", n)
+		}
+	}
+	atLeast1("max-sessions", c.MaxSessions)
+	atLeast1("max-sessions-per-ip", c.MaxSessionsPerIP)
+	atLeast1("max-sessions-per-conn", c.MaxSessionsPerConn)
+	atLeast1("burst-per-ip", c.BurstPerIP)
+	if c.MaxSessionsPerIP > c.MaxSessions && c.MaxSessions >= 1 {
+		bad("max-sessions-per-ip", "must not exceed --max-sessions (%d > %d)", c.MaxSessionsPerIP, c.MaxSessions)
+	}
+	if !(c.RatePerIP > 0) {
+		bad("rate-per-ip", "must be a positive number of connections per second, such as 1 or 0.5 (got %v)", c.RatePerIP)
+	}
+	for _, p := range c.TrustedProxies {
+		if !p.IsValid() {
+			bad("proxy-protocol", "invalid network %v", p)
+		}
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		bad("log-level", "%v", err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log-format", "must be text or json (got %q)", c.LogFormat)
+	}
+	return errors.Join(errs...)
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("must be debug, info, warn or error (got %q)", s)
+	}
+	return l, nil
+}

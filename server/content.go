@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/safetext"
+)
+
+// contentStore holds the résumé new sessions get. A session takes the
+// pointer once, when it starts, and keeps that résumé to its end; a reload
+// swaps the pointer for sessions that start later.
+type contentStore struct {
+	path string // "" for the embedded résumé
+	cur  atomic.Pointer[content.Resume]
+
+	mu    sync.Mutex // serialises reloads
+	stamp fileStamp  // of the file last loaded (or last found invalid)
+}
+
+// fileStamp is what the watcher compares to notice a change.
+type fileStamp struct {
+	mod  time.Time
+	size int64
+}
+
+func stampOf(path string) (fileStamp, error) {
+	fi, err := os.Stat(path) // follows symlinks: a swapped ConfigMap counts
+	if err != nil {
+		return fileStamp{}, err
+	}
+	return fileStamp{fi.ModTime(), fi.Size()}, nil
+}
+
+// loadContent reads the résumé for start-up: the file, or the embedded one.
+func loadContent(path string) (*contentStore, error) {
+	cs := &contentStore{path: path}
+	if path == "" {
+		cs.cur.Store(content.Default())
+		return cs, nil
+	}
+	st, _ := stampOf(path)
+	r, err := content.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	cs.cur.Store(r)
+	cs.stamp = st
+	return cs, nil
+}
+
+// Resume is the résumé new sessions get now.
+func (s *Server) Resume() *content.Resume { return s.content.cur.Load() }
+
+// Reload reads the content file again. A valid file replaces the résumé for
+// new sessions; an invalid one changes nothing and every problem is logged.
+// Without a content file it does nothing.
+func (s *Server) Reload() error {
+	cs := s.content
+	if cs.path == "" {
+		return nil
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	st, _ := stampOf(cs.path)
+	cs.stamp = st // an invalid file is not retried until it changes again
+	r, err := content.Load(cs.path)
+	if err != nil {
+		s.metrics.reloads.WithLabelValues("invalid").Inc()
+		var ve *content.ValidationError
+		if errors.As(err, &ve) {
+			for _, p := range ve.Problems {
+				s.log.Error("content invalid, keeping the previous résumé", "problem", safetext.Line(p.String()))
+			}
+		} else {
+			s.log.Error("content unreadable, keeping the previous résumé", "err", safetext.Line(err.Error()))
+		}
+		return err
+	}
+	cs.cur.Store(r)
+	s.metrics.reloads.WithLabelValues("ok").Inc()
+	s.log.Info("content reloaded", "file", cs.path, "name", r.Basics.Name)
+	return nil
+}
+
+// watchContent reloads the content file whenever its modification time or
+// size changes, checking every interval, until ctx ends. Polling a stat is
+// cheap, needs no inotify, and sees editors' rename-over and Kubernetes'
+// symlink swaps alike.
+func (s *Server) watchContent(ctx context.Context, interval time.Duration) {
+	if s.content.path == "" || interval <= 0 {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		st, err := stampOf(s.content.path)
+		if err != nil {
+			continue // being replaced; look again next time
+		}
+		s.content.mu.Lock()
+		changed := !st.mod.Equal(s.content.stamp.mod) || st.size != s.content.stamp.size
+		s.content.mu.Unlock()
+		if changed {
+			_ = s.Reload()
+		}
+	}
+}

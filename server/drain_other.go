@@ -1,0 +1,8 @@
+//go:build !unix
+
+package server
+
+import "net"
+
+// drainNonBlocking is a no-op where raw non-blocking reads are not at hand.
+func drainNonBlocking(net.Conn) {}

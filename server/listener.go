@@ -1,0 +1,213 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pires/go-proxyproto"
+)
+
+// listener applies the limits that must hold before any SSH work is done:
+// the global connection cap, and for direct connections the per-address
+// cap and rate. Connections from a trusted proxy are admitted per address
+// later, in connCallback, once their PROXY header has named the visitor.
+// A refused connection gets one line and is closed inside Accept, so it
+// never costs a goroutine.
+type listener struct {
+	net.Listener
+	s *Server
+}
+
+func (l *listener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if tc := l.s.admit(c); tc != nil {
+			return tc, nil
+		}
+	}
+}
+
+// admit wraps c in a trackedConn, or refuses it and returns nil.
+func (s *Server) admit(c net.Conn) *trackedConn {
+	peer := addrOf(c.RemoteAddr())
+	if s.closing.Load() {
+		s.refuse(c, peer, refuseShutdown)
+		return nil
+	}
+	if s.openConns.Add(1) > int64(s.cfg.MaxSessions) {
+		s.openConns.Add(-1)
+		s.refuse(c, peer, refuseBusy)
+		return nil
+	}
+	tc := &trackedConn{Conn: c, s: s, peer: peer}
+	if s.trustedProxy(peer) {
+		// The header must come first; its address is checked against the
+		// per-address limits in connCallback.
+		tc.Conn = proxyproto.NewConn(c,
+			proxyproto.WithPolicy(proxyproto.REQUIRE),
+			proxyproto.SetReadHeaderTimeout(s.cfg.HandshakeTimeout))
+		tc.proxied = true
+		return tc
+	}
+	if reason := s.limiter.admitConn(peer, time.Now()); reason != "" {
+		s.openConns.Add(-1)
+		s.refuse(c, peer, reason)
+		return nil
+	}
+	tc.ip, tc.ipHeld = peer, true
+	if len(s.cfg.TrustedProxies) > 0 {
+		tc.Conn = &headerGuard{Conn: c, reject: func() { tc.refusal.Store(refuseProxyHeader) }}
+	}
+	return tc
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// refuse counts and logs a refusal, sends the visitor its one-line reason
+// where there is one, and closes c.
+func (s *Server) refuse(c net.Conn, peer netip.Addr, reason string) {
+	s.metrics.refusals.WithLabelValues(reason).Inc()
+	s.log.Info("refused", "remote", c.RemoteAddr().String(), "reason", reason)
+	if line, ok := refusalLine[reason]; ok {
+		// A fresh socket's send buffer is empty: this does not block.
+		_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+		_, _ = io.WriteString(c, line+"\r\n")
+	}
+	// Closing a socket with unread input sends a reset, which can overtake
+	// the line; read what the client has already sent, without waiting.
+	drainNonBlocking(c)
+	_ = c.Close()
+}
+
+// trackedConn is one accepted TCP connection. It counts bytes, carries the
+// per-address slot it holds, and on Close releases everything and logs the
+// disconnect.
+type trackedConn struct {
+	net.Conn
+	s       *Server
+	peer    netip.Addr // the TCP peer (a proxy when proxied)
+	proxied bool       // from a trusted proxy: limits apply in connCallback
+
+	ip     netip.Addr // the visitor's address the slot is held for
+	ipHeld bool
+
+	bytesIn, bytesOut atomic.Int64
+	refusal           atomic.Value // string: why the connection was refused mid-way
+	state             atomic.Pointer[conn]
+	closeOnce         sync.Once
+}
+
+func (c *trackedConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	c.bytesIn.Add(int64(n))
+	return n, err
+}
+
+func (c *trackedConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	c.bytesOut.Add(int64(n))
+	return n, err
+}
+
+// Close closes the socket and releases the connection's slots, once.
+func (c *trackedConn) Close() error {
+	err := c.Conn.Close()
+	c.closeOnce.Do(func() {
+		if c.ipHeld {
+			c.s.limiter.releaseConn(c.ip)
+		}
+		if st := c.state.Load(); st != nil {
+			st.closed()
+		}
+		c.s.openConns.Add(-1)
+		c.s.checkDrained()
+	})
+	return err
+}
+
+// The two PROXY protocol signatures: version 1 is text, version 2 binary.
+var (
+	proxyV1Sig = []byte("PROXY ")
+	proxyV2Sig = []byte("\r\n\r\n\x00\r\nQUIT\n")
+)
+
+var errUntrustedProxyHeader = errors.New("PROXY header from an untrusted address")
+
+// headerGuard refuses a PROXY protocol header from an address that is not a
+// trusted proxy, so that the address it claims is never used. It looks at
+// the client's first bytes only when the SSH layer first reads, which is
+// after the server has sent its version: a client that waits for the
+// server's version first (PuTTY) is not held up.
+type headerGuard struct {
+	net.Conn
+	reject  func()
+	decided bool
+	buf     []byte // bytes read while deciding, still to be returned
+	err     error
+}
+
+func (g *headerGuard) Read(b []byte) (int, error) {
+	if !g.decided {
+		g.decide()
+	}
+	if len(g.buf) > 0 {
+		n := copy(b, g.buf)
+		g.buf = g.buf[n:]
+		return n, nil
+	}
+	if g.err != nil {
+		return 0, g.err
+	}
+	return g.Conn.Read(b)
+}
+
+// decide reads until the first bytes either cannot be a PROXY signature or
+// are one.
+func (g *headerGuard) decide() {
+	var tmp [len("\r\n\r\n\x00\r\nQUIT\n")]byte
+	have := 0
+	for {
+		v1 := couldBe(tmp[:have], proxyV1Sig)
+		v2 := couldBe(tmp[:have], proxyV2Sig)
+		if (v1 && have >= len(proxyV1Sig)) || (v2 && have >= len(proxyV2Sig)) {
+			g.decided, g.err = true, errUntrustedProxyHeader
+			g.reject()
+			return
+		}
+		if !v1 && !v2 {
+			break
+		}
+		n, err := g.Conn.Read(tmp[have:])
+		have += n
+		if err != nil {
+			g.err = err
+			break
+		}
+	}
+	g.decided = true
+	g.buf = append([]byte(nil), tmp[:have]...)
+}
+
+// couldBe reports whether b is a prefix of sig or sig a prefix of b.
+func couldBe(b, sig []byte) bool {
+	if len(b) <= len(sig) {
+		return bytes.HasPrefix(sig, b)
+	}
+	return bytes.HasPrefix(b, sig)
+}

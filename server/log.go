@@ -1,0 +1,46 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"unicode/utf8"
+
+	"github.com/laphets/resume/internal/safetext"
+)
+
+// NewLogger returns the structured logger the server writes to: text
+// (logfmt) or json, at the given level. Both handlers also quote what they
+// print; client strings are made inert with clientString first.
+func NewLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	l, err := parseLevel(level)
+	if err != nil {
+		return nil, err
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+// maxLogString bounds any client-supplied string in a log line.
+const maxLogString = 200
+
+// clientString makes a string that came from a visitor (user name, client
+// version, command, TERM) safe for a log: escape sequences, controls and
+// bidi overrides are removed, it is one line, and it is cut to
+// maxLogString bytes at a character boundary.
+func clientString(s string) string {
+	if len(s) > 4*maxLogString {
+		s = s[:4*maxLogString] // bound the sanitiser's work first
+	}
+	s = safetext.Line(s)
+	if len(s) <= maxLogString {
+		return s
+	}
+	cut := maxLogString
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/anmitsu/go-shlex"
+
+	"github.com/laphets/resume/content"
+)
+
+// route is what a session does, decided once from its command and PTY.
+type route struct {
+	kind    string // kindTUI, kindPlain or kindCommand
+	command string // with kindCommand: text, markdown, json, help, version; "" for a refusal
+	width   int    // with text: the --width asked for, 0 for the default
+	section string // with kindTUI: the section to open, "" for the first
+	err     string // with a refusal: the one line for stderr
+}
+
+// commandList names the commands, for help and refusals.
+const commandList = "text [--width N], markdown, json, help, version"
+
+// parseRoute routes a session. raw is the exec command as sent ("" for a
+// shell), pty whether the visitor has a terminal, sections the section IDs
+// of the résumé being served.
+func parseRoute(raw string, pty bool, sections []string) route {
+	if strings.TrimSpace(raw) == "" {
+		if pty {
+			return route{kind: kindTUI}
+		}
+		return route{kind: kindPlain}
+	}
+	if len(raw) > maxCommandBytes {
+		return refusal("the command is too long")
+	}
+	args, err := shlex.Split(raw, true)
+	if err != nil || len(args) == 0 {
+		return refusal(fmt.Sprintf("cannot read the command %q", clientString(raw)))
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "text":
+		w, err := parseWidth(rest)
+		if err != "" {
+			return refusal(err)
+		}
+		return route{kind: kindCommand, command: name, width: w}
+	case "markdown", "json", "help", "version":
+		if len(rest) > 0 {
+			return refusal(fmt.Sprintf("%s takes no arguments", name))
+		}
+		return route{kind: kindCommand, command: name}
+	}
+	for _, id := range sections {
+		if name != id {
+			continue
+		}
+		if len(rest) > 0 {
+			return refusal(fmt.Sprintf("the section %s takes no arguments", name))
+		}
+		if !pty {
+			return refusal(fmt.Sprintf("the section %s opens the interactive résumé, which needs a terminal (ssh -t)", name))
+		}
+		return route{kind: kindTUI, section: name}
+	}
+	return refusal(fmt.Sprintf("unknown command %q", clientString(name)))
+}
+
+// refusal is a command route that prints one line on stderr and exits 1.
+func refusal(why string) route {
+	return route{kind: kindCommand, err: "resume: " + why + "; valid commands: " + commandList +
+		", or a section name with ssh -t (see help)"}
+}
+
+// parseWidth reads text's options: --width N, --width=N or -w N.
+func parseWidth(args []string) (int, string) {
+	const usage = "text takes --width N, N from 20 to 1000"
+	var val string
+	switch {
+	case len(args) == 0:
+		return 0, ""
+	case len(args) == 2 && (args[0] == "--width" || args[0] == "-w"):
+		val = args[1]
+	case len(args) == 1 && strings.HasPrefix(args[0], "--width="):
+		val = strings.TrimPrefix(args[0], "--width=")
+	default:
+		return 0, usage
+	}
+	w, err := strconv.Atoi(val)
+	if err != nil || w < content.MinWidth || w > content.MaxWidth {
+		return 0, usage
+	}
+	return w, ""
+}
+
+// helpText is the output of the help command.
+func helpText(r *content.Resume, sections []string) string {
+	var b strings.Builder
+	name := r.Basics.Name
+	if name == "" {
+		name = "This"
+	} else {
+		name += "'s"
+	}
+	fmt.Fprintf(&b, "%s résumé over SSH.\n\n", name)
+	b.WriteString("  ssh HOST                    the interactive résumé (plain text without a terminal)\n")
+	b.WriteString("  ssh -t HOST SECTION         the interactive résumé, opened at SECTION\n")
+	b.WriteString("  ssh HOST text [--width N]   plain text, N columns wide (default 80)\n")
+	b.WriteString("  ssh HOST markdown           Markdown\n")
+	b.WriteString("  ssh HOST json               the JSON Resume document (jsonresume.org)\n")
+	b.WriteString("  ssh HOST help               this help\n")
+	b.WriteString("  ssh HOST version            the server's version\n\n")
+	b.WriteString("Sections: " + strings.Join(sections, ", ") + "\n")
+	return b.String()
+}

@@ -1,0 +1,387 @@
+// Package server serves the résumé over SSH: a Wish server with its own
+// session handling, limits applied before the handshake, session routing
+// (the TUI, plain text, commands), metrics, content reload and graceful
+// shutdown. It composes content and tui and is the only package that knows
+// SSH.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/hostkey"
+	"github.com/laphets/resume/internal/version"
+	"github.com/laphets/resume/tui"
+)
+
+// Server is the résumé's SSH server. Make one with New, then Run it (or
+// Serve a listener and Shutdown).
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	content *contentStore
+	metrics *metrics
+	limiter *ipLimiter
+	ssh     *ssh.Server
+	hostKey gossh.Signer
+
+	// newModel builds a session's TUI model: tui.New.
+	newModel func(*content.Resume, tui.Options) tea.Model
+
+	closing      atomic.Bool
+	openConns    atomic.Int64 // accepted TCP connections not yet closed
+	openSessions atomic.Int64
+
+	mu    sync.Mutex
+	conns map[ssh.Context]*conn
+
+	drained     chan struct{} // closed when shutting down and no connection is left
+	drainedOnce sync.Once
+}
+
+// New validates cfg, loads the content (an invalid file is an error listing
+// every problem) and the host key (created on first start), and builds the
+// server. It does not listen yet.
+func New(cfg Config, logger *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cs, err := loadContent(cfg.ContentFile)
+	if err != nil {
+		return nil, err
+	}
+	signer, created, err := hostkey.LoadOrCreate(cfg.HostKeyPath())
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		log:     logger,
+		content: cs,
+		metrics: newMetrics(),
+		limiter: newIPLimiter(cfg.RatePerIP, cfg.BurstPerIP, cfg.MaxSessionsPerIP),
+		hostKey: signer,
+		newModel: func(r *content.Resume, o tui.Options) tea.Model {
+			return tui.New(r, o)
+		},
+		conns:   map[ssh.Context]*conn{},
+		drained: make(chan struct{}),
+	}
+	if created {
+		logger.Info("created host key", "file", cfg.HostKeyPath(), "fingerprint", s.Fingerprint())
+	}
+	s.ssh, err = wish.NewServer(
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithVersion("resume"),
+		wish.WithMiddleware(s.middleware()...),
+		func(srv *ssh.Server) error {
+			srv.HandshakeTimeout = cfg.HandshakeTimeout
+			srv.ConnCallback = s.connCallback
+			srv.ServerConfigCallback = s.serverConfig
+			srv.ConnectionFailedCallback = s.handshakeFailed
+			// Only "session" channels, and our own handler for them: every
+			// other channel type (direct-tcpip, X11, agent) is rejected.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+			// No global requests (tcpip-forward and the rest are refused)
+			// and no subsystems (sftp is refused).
+			srv.RequestHandlers = map[string]ssh.RequestHandler{}
+			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+			return nil
+		},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	return s, nil
+}
+
+// Fingerprint is the host key's SHA256 fingerprint.
+func (s *Server) Fingerprint() string { return hostkey.Fingerprint(s.hostKey.PublicKey()) }
+
+// HostKey is the host's public key.
+func (s *Server) HostKey() gossh.PublicKey { return s.hostKey.PublicKey() }
+
+// middleware is the chain every session runs through, built here once.
+// Wish runs the last middleware listed first: read the list bottom up.
+func (s *Server) middleware() []wish.Middleware {
+	return []wish.Middleware{
+		// 4, runs last: serve the route, the TUI or a command's output.
+		s.serveMiddleware,
+		// 3: count the session by kind (active, total, duration).
+		s.metricsMiddleware,
+		// 2: route the session from its command and PTY, and take the
+		// résumé it keeps to its end (a reload does not change it).
+		s.routeMiddleware,
+		// 1, runs first: recover a panic anywhere below, log its stack and
+		// end only this session, with exit status 1.
+		s.recoverMiddleware,
+	}
+}
+
+// sessionOf is the session behind an ssh.Session: the server's own
+// channel handler made it.
+func sessionOf(sess ssh.Session) *session { return sess.(*session) }
+
+func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		defer sessionOf(sess).recoverGo("handler")
+		next(sess)
+	}
+}
+
+func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ss := sessionOf(sess)
+		ss.resume = s.Resume()
+		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, tui.SectionIDs(ss.resume))
+		ss.mu.Lock()
+		ss.kind = ss.route.kind
+		ss.mu.Unlock()
+		next(sess)
+	}
+}
+
+func (s *Server) metricsMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		kind := sessionOf(sess).route.kind
+		s.metrics.sessionsTotal.WithLabelValues(kind).Inc()
+		active := s.metrics.sessionsActive.WithLabelValues(kind)
+		active.Inc()
+		start := time.Now()
+		defer func() {
+			active.Dec()
+			s.metrics.sessionDuration.WithLabelValues(kind).Observe(time.Since(start).Seconds())
+		}()
+		next(sess)
+	}
+}
+
+func (s *Server) serveMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ss := sessionOf(sess)
+		rt, r := ss.route, ss.resume
+		switch {
+		case rt.kind == kindTUI:
+			s.runTUI(ss, r, rt.section)
+		case rt.kind == kindPlain:
+			_, _ = io.WriteString(ss, r.Text(content.DefaultWidth))
+		case rt.err != "":
+			_, _ = io.WriteString(ss.Stderr(), rt.err+"\n")
+			ss.setExitCode(1)
+		default:
+			s.runCommand(ss, r, rt)
+		}
+		next(sess)
+	}
+}
+
+// runCommand writes a command's output.
+func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
+	var out string
+	switch rt.command {
+	case "text":
+		w := rt.width
+		if w == 0 && ss.pty != nil {
+			w = ss.window().Width
+		}
+		out = r.Text(w)
+	case "markdown":
+		out = r.Markdown()
+	case "json":
+		b, err := r.JSON()
+		if err != nil {
+			s.log.Error("render json", "err", err.Error())
+			_, _ = io.WriteString(ss.Stderr(), "resume: the JSON could not be rendered\n")
+			ss.setExitCode(1)
+			return
+		}
+		out = string(b) + "\n"
+	case "help":
+		out = helpText(r, tui.SectionIDs(r))
+	case "version":
+		out = "resume " + version.String() + "\n"
+	}
+	_, _ = io.WriteString(ss, out)
+}
+
+// setExitCode sets the status the session exits with.
+func (ss *session) setExitCode(code int) {
+	ss.mu.Lock()
+	ss.exitCode = code
+	ss.mu.Unlock()
+}
+
+// connOf is the state of the connection ctx belongs to.
+func (s *Server) connOf(ctx ssh.Context) *conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns[ctx]
+}
+
+// serverConfig gives the connection of ctx its SSH configuration.
+func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
+	if c := s.connOf(ctx); c != nil {
+		return c.serverConfig()
+	}
+	return &gossh.ServerConfig{ // unreachable: connCallback registered it
+		NoClientAuthCallback: func(gossh.ConnMetadata) (*gossh.Permissions, error) {
+			return nil, errors.New("no connection state")
+		},
+	}
+}
+
+// handshakeFailed counts and logs a connection that did not complete the
+// SSH handshake.
+func (s *Server) handshakeFailed(c net.Conn, err error) {
+	reason := "error"
+	var ne net.Error
+	switch {
+	case errors.Is(err, errUntrustedProxyHeader):
+		reason = refuseProxyHeader
+		s.metrics.refusals.WithLabelValues(refuseProxyHeader).Inc()
+	case errors.As(err, &ne) && ne.Timeout():
+		reason = "timeout"
+	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
+		reason = "closed"
+	}
+	s.metrics.handshakeFailures.Inc()
+	s.log.Info("handshake failed", "remote", c.RemoteAddr().String(), "reason", reason,
+		"err", clientString(err.Error()))
+}
+
+// Serve accepts connections on ln until Shutdown or Close. The limits that
+// apply before the handshake wrap ln here.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.ssh.Serve(&listener{Listener: ln, s: s})
+}
+
+// checkDrained closes drained once shutting down and no connection is open.
+func (s *Server) checkDrained() {
+	if s.closing.Load() && s.openConns.Load() <= 0 {
+		s.drainedOnce.Do(func() { close(s.drained) })
+	}
+}
+
+// Shutdown stops accepting, ends every session (a TUI visitor reads why),
+// waits for the connections to close until ctx ends, then closes what is
+// left. Upstream's Shutdown only waits, and runs into its deadline while a
+// visitor stays connected; this one always finishes by ctx's deadline.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	go func() { _ = s.ssh.Shutdown(ctx) }() // closes the listeners now
+	for _, c := range s.allConns() {
+		c.end(endShutdown)
+	}
+	s.checkDrained()
+	select {
+	case <-s.drained:
+		return nil
+	case <-ctx.Done():
+	}
+	left := s.allConns()
+	s.log.Warn("shutdown grace over, closing connections", "open", len(left))
+	_ = s.Close()
+	return nil
+}
+
+// Close closes the listeners and every connection at once.
+func (s *Server) Close() error {
+	s.closing.Store(true)
+	err := s.ssh.Close()
+	for _, c := range s.allConns() {
+		_ = c.tc.Close()
+	}
+	s.checkDrained()
+	return err
+}
+
+func (s *Server) allConns() []*conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*conn, 0, len(s.conns))
+	for _, c := range s.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// Run listens on the configured addresses and serves until ctx ends, then
+// shuts down within the grace period and returns nil. A value on reload
+// (SIGHUP) reloads the content; the content file is also watched.
+func (s *Server) Run(ctx context.Context, reload <-chan struct{}) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	errc := make(chan error, 2)
+	var metricsSrv *http.Server
+	if s.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen metrics: %w", err)
+		}
+		metricsSrv = &http.Server{Handler: s.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			if err := metricsSrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics: %w", err)
+			}
+		}()
+		s.log.Info("metrics listening", "addr", mln.Addr().String(), "pprof", s.cfg.Pprof)
+	}
+	go func() {
+		if err := s.Serve(ln); !errors.Is(err, ssh.ErrServerClosed) {
+			errc <- fmt.Errorf("serve: %w", err)
+		}
+	}()
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go s.watchContent(watchCtx, s.cfg.ReloadInterval)
+	s.log.Info("listening", "addr", ln.Addr().String(), "version", version.String(),
+		"fingerprint", s.Fingerprint(), "content", contentName(s.cfg.ContentFile))
+
+	var runErr error
+loop:
+	for {
+		select {
+		case <-reload:
+			_ = s.Reload()
+		case runErr = <-errc:
+			break loop
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	s.log.Info("shutting down", "grace", s.cfg.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+	defer cancel()
+	_ = s.Shutdown(sctx)
+	if metricsSrv != nil {
+		mctx, mcancel := context.WithTimeout(context.Background(), time.Second)
+		defer mcancel()
+		_ = metricsSrv.Shutdown(mctx)
+	}
+	s.log.Info("stopped")
+	return runErr
+}
+
+func contentName(path string) string {
+	if path == "" {
+		return "(embedded)"
+	}
+	return path
+}

@@ -1,0 +1,171 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/tui"
+)
+
+// What a TUI visitor reads, after the program has left the alternate
+// screen, when the server ended the session.
+var goodbye = map[string]string{
+	endIdle:     "Closed after a while without input. Thanks for visiting!",
+	endMaxTime:  "This session reached its time limit. Thanks for visiting!",
+	endShutdown: "The server is restarting; please reconnect in a moment.",
+	endPanic:    "Sorry, something went wrong on the server; it has been logged.",
+}
+
+// runTUI runs the interactive résumé for one session, in place of Wish's
+// bubbletea middleware:
+//   - the program has no signal handler (the server's SIGTERM is not a
+//     visitor's), reads the session through eofReader so that it ends
+//     when the visitor's input does, and is killed through its context
+//     when the session must end (idle, time limit, shutdown, channel
+//     closed);
+//   - window changes arrive coalesced from the session, with no goroutine
+//     while there are none;
+//   - panics in Init, Update, View and commands are recovered and logged
+//     with their stack, ending only this session.
+func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
+	ctx, cancel := context.WithCancel(ss.life)
+	defer cancel()
+
+	pty, _, _ := ss.Pty()
+	env := append(ss.Environ(), "TERM="+pty.Term)
+	win, seq := ss.windowSeq()
+	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height})
+	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel},
+		tea.WithContext(ctx),
+		tea.WithInput(&eofReader{r: ss, eof: cancel}),
+		tea.WithOutput(ss),
+		tea.WithEnvironment(env),
+		tea.WithWindowSize(win.Width, win.Height),
+		// No terminal to probe on this side: take the profile from TERM
+		// and COLORTERM, as the visitor's terminal announced them.
+		tea.WithColorProfile(colorprofile.Env(env)),
+		tea.WithoutSignalHandler(),
+		tea.WithFilter(noSuspend),
+	)
+	ss.setResize(func(w ssh.Window) {
+		p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+	}, seq)
+	_, err := p.Run()
+	ss.setResize(nil, 0)
+
+	if msg := goodbye[ss.endReason()]; msg != "" {
+		_, _ = io.WriteString(ss, "\n"+msg+"\n")
+	}
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		s.log.Warn("tui ended with an error", "remote", ss.c.remote, "err", err.Error())
+	}
+	if errors.Is(err, tea.ErrProgramPanic) {
+		ss.markPanic()
+	}
+}
+
+// noSuspend turns ctrl+z into nothing: there is no shell to suspend to.
+func noSuspend(_ tea.Model, msg tea.Msg) tea.Msg {
+	if _, ok := msg.(tea.SuspendMsg); ok {
+		return nil
+	}
+	return msg
+}
+
+// eofReader calls eof when the visitor's input ends or fails. Bubble Tea
+// treats end of input as nothing to read and would run on; a session whose
+// visitor cannot type any more should end.
+type eofReader struct {
+	r   io.Reader
+	eof func()
+}
+
+func (e *eofReader) Read(b []byte) (int, error) {
+	n, err := e.r.Read(b)
+	if err != nil {
+		e.eof()
+	}
+	return n, err
+}
+
+// safeModel recovers panics in the model it wraps and in the commands that
+// model returns, logs them with the stack, and quits the program.
+type safeModel struct {
+	m    tea.Model
+	ss   *session
+	quit func()
+}
+
+func (sm *safeModel) Init() (cmd tea.Cmd) {
+	defer sm.recover("init", func() { cmd = tea.Quit })
+	return sm.wrap(sm.m.Init())
+}
+
+func (sm *safeModel) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	defer sm.recover("update", func() { cmd = tea.Quit })
+	next, c := sm.m.Update(msg)
+	sm.m = next
+	return sm, sm.wrap(c)
+}
+
+func (sm *safeModel) View() (v tea.View) {
+	defer sm.recover("view", func() { v = tea.NewView("") })
+	return sm.m.View()
+}
+
+// recover is deferred; on a panic it logs, marks the session and runs
+// fallback to set the return values.
+func (sm *safeModel) recover(where string, fallback func()) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	sm.ss.logPanic("tui "+where, r, debug.Stack())
+	sm.ss.markPanic()
+	sm.quit()
+	fallback()
+}
+
+// wrap makes cmd, and the commands of a batch it returns, recover.
+func (sm *safeModel) wrap(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() (msg tea.Msg) {
+		defer sm.recover("command", func() { msg = nil })
+		msg = cmd()
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			wrapped := make(tea.BatchMsg, len(batch))
+			for i, c := range batch {
+				wrapped[i] = sm.wrap(c)
+			}
+			return wrapped
+		}
+		return msg
+	}
+}
+
+// logPanic logs a recovered panic with its stack.
+func (ss *session) logPanic(where string, r any, stack []byte) {
+	ss.s.metrics.panics.Inc()
+	ss.s.log.Error("session panic", "remote", ss.c.remote, "in", where,
+		"panic", clientString(fmt.Sprint(r)), "stack", string(stack))
+}
+
+// markPanic records that the session ended in a panic: exit status 1.
+func (ss *session) markPanic() {
+	ss.mu.Lock()
+	if ss.reason == "" {
+		ss.reason = endPanic
+	}
+	ss.exitCode = 1
+	ss.mu.Unlock()
+}
