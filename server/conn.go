@@ -225,8 +225,30 @@ func (c *conn) openSession(ss *session) string {
 	return ""
 }
 
-// releaseSession gives back ss's slot. The connection's idle clock starts
-// again when it has no session left, and a connection being ended closes.
+// releaseSlot gives back the server-wide and per-address session slots
+// ss holds. It runs when the handler returns, before the exit status is
+// sent, so a visitor who runs commands one after another never finds its
+// own previous session still counted.
+func (c *conn) releaseSlot(ss *session) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.releaseSlotLocked(ss)
+}
+
+func (c *conn) releaseSlotLocked(ss *session) {
+	if ss.slotFreed {
+		return
+	}
+	ss.slotFreed = true
+	c.s.openSessions.Add(-1)
+	c.s.limiter.releaseSession(c.ip)
+}
+
+// releaseSession gives back everything ss holds, once its channel has
+// closed. The per-connection count keeps a session until then, so a client
+// that never confirms closes cannot pile up channels. The connection's
+// idle clock starts again when it has no session left, and a connection
+// being ended closes.
 func (c *conn) releaseSession(ss *session) {
 	s := c.s
 	c.mu.Lock()
@@ -235,8 +257,7 @@ func (c *conn) releaseSession(ss *session) {
 		return
 	}
 	delete(c.sessions, ss)
-	s.openSessions.Add(-1)
-	s.limiter.releaseSession(c.ip)
+	c.releaseSlotLocked(ss)
 	last := len(c.sessions) == 0
 	ending := c.ending != ""
 	if last && !ending {

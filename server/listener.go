@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pires/go-proxyproto"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // listener applies the limits that must hold before any SSH work is done:
@@ -79,20 +81,88 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 	return false
 }
 
-// refuse counts and logs a refusal, sends the visitor its one-line reason
-// where there is one, and closes c.
+// refuse counts and logs a refusal, sends the visitor its reason where
+// there is one, and closes c.
 func (s *Server) refuse(c net.Conn, peer netip.Addr, reason string) {
 	s.metrics.refusals.WithLabelValues(reason).Inc()
 	s.log.Info("refused", "remote", c.RemoteAddr().String(), "reason", reason)
-	if line, ok := refusalLine[reason]; ok {
+	if msg := refusalMessage(reason); msg != nil {
 		// A fresh socket's send buffer is empty: this does not block.
 		_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-		_, _ = io.WriteString(c, line+"\r\n")
+		_, _ = c.Write(msg)
 	}
-	// Closing a socket with unread input sends a reset, which can overtake
-	// the line; read what the client has already sent, without waiting.
-	drainNonBlocking(c)
-	_ = c.Close()
+	// Closing a socket with unread input sends a reset, which can make the
+	// client drop the message unread. So send FIN, read what the client
+	// still sends for a moment, then close: on a goroutine, at most
+	// maxLingering at once; past that, read what is queued and close now.
+	closeWrite(c)
+	select {
+	case s.lingering <- struct{}{}:
+		go func() {
+			defer func() { <-s.lingering }()
+			_ = c.SetReadDeadline(time.Now().Add(refuseLinger))
+			_, _ = io.Copy(io.Discard, io.LimitReader(c, 64<<10))
+			_ = c.Close()
+		}()
+	default:
+		drainNonBlocking(c)
+		_ = c.Close()
+	}
+}
+
+// How long, and for how many connections at once, a refused connection is
+// read from before it is closed.
+const (
+	refuseLinger = time.Second
+	maxLingering = 64
+)
+
+// closeWrite half-closes c (sends FIN), looking through wrappers.
+func closeWrite(c net.Conn) {
+	switch c := c.(type) {
+	case interface{ CloseWrite() error }:
+		_ = c.CloseWrite()
+	case interface{ Raw() net.Conn }:
+		closeWrite(c.Raw())
+	}
+}
+
+// SSH disconnect reason codes (RFC 4253 section 11.1).
+const (
+	disconnectByApplication     = 11
+	disconnectTooManyConnection = 12
+)
+
+// refusalMessage is what a visitor refused before the handshake receives:
+// the reason as a text line (what netcat shows, and OpenSSH with -v),
+// then the server's version and an unencrypted SSH_MSG_DISCONNECT with the
+// same text, which the protocol allows before key exchange and which
+// OpenSSH prints as "Received disconnect from HOST port N:12: resume: ...".
+// No key exchange is done: refusing stays cheap.
+func refusalMessage(reason string) []byte {
+	line, ok := refusalLine[reason]
+	if !ok {
+		return nil
+	}
+	code := uint32(disconnectTooManyConnection)
+	if reason == refuseShutdown {
+		code = disconnectByApplication
+	}
+	payload := gossh.Marshal(struct {
+		Type     uint8
+		Code     uint32
+		Message  string
+		Language string
+	}{1, code, line, ""}) // 1: SSH_MSG_DISCONNECT
+	pad := 8 - (5+len(payload))%8
+	if pad < 4 {
+		pad += 8
+	}
+	msg := []byte(line + "\r\nSSH-2.0-resume\r\n")
+	msg = binary.BigEndian.AppendUint32(msg, uint32(1+len(payload)+pad))
+	msg = append(msg, byte(pad))
+	msg = append(msg, payload...)
+	return append(msg, make([]byte, pad)...)
 }
 
 // trackedConn is one accepted TCP connection. It counts bytes, carries the

@@ -51,6 +51,7 @@ type Server struct {
 
 	drained     chan struct{} // closed when shutting down and no connection is left
 	drainedOnce sync.Once
+	lingering   chan struct{} // semaphore of refused connections being drained
 }
 
 // New validates cfg, loads the content (an invalid file is an error listing
@@ -78,8 +79,9 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		newModel: func(r *content.Resume, o tui.Options) tea.Model {
 			return tui.New(r, o)
 		},
-		conns:   map[ssh.Context]*conn{},
-		drained: make(chan struct{}),
+		conns:     map[ssh.Context]*conn{},
+		drained:   make(chan struct{}),
+		lingering: make(chan struct{}, maxLingering),
 	}
 	if created {
 		logger.Info("created host key", "file", cfg.HostKeyPath(), "fingerprint", s.Fingerprint())

@@ -78,6 +78,8 @@ type session struct {
 	exitCode    int
 	handlerDone chan struct{} // closed when the handler returns, if it started
 	lingering   *time.Timer
+	logOnce     sync.Once
+	slotFreed   bool // guarded by c.mu
 
 	writeMu sync.Mutex
 	nlBuf   []byte
@@ -290,7 +292,9 @@ func (ss *session) startRequest(kind string, payload []byte) (bool, func()) {
 // session with exit status 1 and a logged stack, never the server.
 func (ss *session) runHandler() {
 	defer close(ss.handlerDone)
+	defer ss.logEnd()
 	defer ss.exitOnReturn()
+	defer ss.c.releaseSlot(ss)
 	defer ss.recoverGo("handler")
 	ss.s.ssh.Handler(ss)
 }
@@ -374,26 +378,35 @@ func (ss *session) finish() {
 	if ss.lingering != nil {
 		ss.lingering.Stop()
 	}
-	kind, reason, code, exited := ss.kind, ss.reason, ss.exitCode, ss.exited
 	ss.mu.Unlock()
 	ss.c.releaseSession(ss)
+	ss.logEnd()
+}
 
-	attrs := []any{"remote", ss.c.remote, "kind", kindOrNone(kind)}
-	if ss.pty != nil {
-		attrs = append(attrs, "term", ss.pty.Term, "window", windowString(ss.window()))
-	}
-	if ss.rawCmd != "" {
-		attrs = append(attrs, "command", clientString(ss.rawCmd))
-	}
-	attrs = append(attrs, "duration", time.Since(ss.start).Round(time.Millisecond),
-		"bytes_out", ss.bytesOut.Load())
-	if exited {
-		attrs = append(attrs, "exit", code)
-	}
-	if reason != "" {
-		attrs = append(attrs, "reason", reason)
-	}
-	ss.s.log.Info("session", attrs...)
+// logEnd logs the session line, once: when the handler returns, or when
+// the channel closes if no handler ran.
+func (ss *session) logEnd() {
+	ss.logOnce.Do(func() {
+		ss.mu.Lock()
+		kind, reason, code, exited := ss.kind, ss.reason, ss.exitCode, ss.exited
+		ss.mu.Unlock()
+		attrs := []any{"remote", ss.c.remote, "kind", kindOrNone(kind)}
+		if ss.pty != nil {
+			attrs = append(attrs, "term", ss.pty.Term, "window", windowString(ss.window()))
+		}
+		if ss.rawCmd != "" {
+			attrs = append(attrs, "command", clientString(ss.rawCmd))
+		}
+		attrs = append(attrs, "duration", time.Since(ss.start).Round(time.Millisecond),
+			"bytes_out", ss.bytesOut.Load())
+		if exited {
+			attrs = append(attrs, "exit", code)
+		}
+		if reason != "" {
+			attrs = append(attrs, "reason", reason)
+		}
+		ss.s.log.Info("session", attrs...)
+	})
 }
 
 // Read reads the visitor's input and restarts the idle clock.

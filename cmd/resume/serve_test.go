@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/internal/hostkey"
+	"github.com/laphets/resume/server"
+)
+
+func TestApplyEnv(t *testing.T) {
+	cfg := server.DefaultConfig()
+	var proxies string
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	serveFlags(fs, &cfg, &proxies)
+	t.Setenv("RESUME_ADDR", "127.0.0.1:2222")
+	t.Setenv("RESUME_IDLE_TIMEOUT", "90s")
+	t.Setenv("RESUME_MAX_SESSIONS_PER_IP", "3")
+	t.Setenv("RESUME_PROXY_PROTOCOL", "10.0.0.0/8")
+	t.Setenv("RESUME_PPROF", "true")
+	t.Setenv("RESUME_LOG_LEVEL", "debug") // the flag wins
+	if err := fs.Parse([]string{"--log-level", "warn"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := applyEnv(fs); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:2222" || cfg.IdleTimeout != 90*time.Second || cfg.MaxSessionsPerIP != 3 ||
+		proxies != "10.0.0.0/8" || !cfg.Pprof || cfg.LogLevel != "warn" {
+		t.Errorf("config after env: %+v proxies %q", cfg, proxies)
+	}
+	var missing []string
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !strings.Contains(f.Usage, "(env "+envName(f.Name)+")") {
+			missing = append(missing, f.Name)
+		}
+	})
+	if len(missing) > 0 {
+		t.Errorf("flags whose help does not name their env variable: %v", missing)
+	}
+	t.Setenv("RESUME_MAX_SESSION", "forever")
+	if err := applyEnv(fs); err == nil || !strings.Contains(err.Error(), "RESUME_MAX_SESSION") {
+		t.Errorf("bad env value: %v", err)
+	}
+}
+
+// buildBinary builds cmd/resume into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "resume")
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = "go"
+	}
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestServeSIGTERM starts the real binary (with no subcommand, settings
+// from the environment), holds a TUI session and an idle connection, sends
+// SIGTERM and expects exit status 0 within the grace, the TUI visitor told.
+func TestServeSIGTERM(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(),
+		"RESUME_ADDR=127.0.0.1:0", "RESUME_DATA_DIR="+dir,
+		"RESUME_SHUTDOWN_GRACE=5s", "RESUME_LOG_FORMAT=json")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	addrc := make(chan string, 1)
+	logs := &lockedBuffer{}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs.Write(append(sc.Bytes(), '\n'))
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addrc <- line.Addr
+			}
+		}
+		exited <- cmd.Wait()
+	}()
+	defer func() {
+		_ = cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-exited:
+		t.Fatalf("server exited at start: %v\n%s", err, logs.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not start")
+	}
+
+	signer, err := hostkey.Load(filepath.Join(dir, hostkey.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(signer.PublicKey()), Timeout: 10 * time.Second}
+	idle, err := gossh.Dial("tcp", addr, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	c, err := gossh.Dial("tcp", addr, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &lockedBuffer{}
+	s.Stdout = out
+	stdin, err := s.StdinPipe() // open: end of input would end the TUI
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	if err := s.RequestPty("xterm", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, 10*time.Second, "the TUI draws", func() bool { return strings.Contains(out.String(), "Wenging Luo") })
+
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still running 10s after SIGTERM, grace 5s")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s, more than the grace", d)
+	}
+	_ = s.Wait()
+	if !strings.Contains(out.String(), "restarting") {
+		t.Errorf("the TUI visitor was not told: %q", out.String())
+	}
+}
+
+// TestServeRefusesInvalidContent: invalid content stops the start, with
+// every problem listed and exit status 1.
+func TestServeRefusesInvalidContent(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(file, []byte("{\"basics\": {\"name\": 5},\n \"work\": [{\"startDate\": \"soon\"}]}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--content", file}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	msg := stderr.String()
+	if !strings.Contains(msg, "bad.json:1:") || !strings.Contains(msg, "bad.json:2:") {
+		t.Errorf("problems not each listed with file and line:\n%s", msg)
+	}
+}
+
+// TestServeRefusesBadFlags names the flag and what is valid.
+func TestServeRefusesBadFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--max-sessions", "0", "--log-format", "xml", "--data-dir", t.TempDir()}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "--max-sessions") || !strings.Contains(stderr.String(), "text or json") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}

@@ -1,0 +1,270 @@
+package server
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestIPLimiter(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	a := netip.MustParseAddr("198.51.100.7")
+	b := netip.MustParseAddr("198.51.100.8")
+
+	t.Run("connection cap per address", func(t *testing.T) {
+		l := newIPLimiter(1000, 1000, 2)
+		for i := range 2 {
+			if r := l.admitConn(a, now); r != "" {
+				t.Fatalf("connection %d refused: %s", i, r)
+			}
+		}
+		if r := l.admitConn(a, now); r != refuseIPConns {
+			t.Fatalf("third connection: %q, want %q", r, refuseIPConns)
+		}
+		if r := l.admitConn(b, now); r != "" {
+			t.Fatalf("another address refused: %s", r)
+		}
+		l.releaseConn(a)
+		if r := l.admitConn(a, now); r != "" {
+			t.Fatalf("after a release: %s", r)
+		}
+	})
+	t.Run("rate per address", func(t *testing.T) {
+		l := newIPLimiter(1, 3, 100)
+		for i := range 3 {
+			if r := l.admitConn(a, now); r != "" {
+				t.Fatalf("burst connection %d refused: %s", i, r)
+			}
+			l.releaseConn(a)
+		}
+		if r := l.admitConn(a, now); r != refuseIPRate {
+			t.Fatalf("over the burst: %q, want %q", r, refuseIPRate)
+		}
+		if r := l.admitConn(a, now.Add(1100*time.Millisecond)); r != "" {
+			t.Fatalf("a second later: %s", r)
+		}
+	})
+	t.Run("sessions per address", func(t *testing.T) {
+		l := newIPLimiter(1000, 1000, 1)
+		if r := l.admitSession(a, now); r != "" {
+			t.Fatal(r)
+		}
+		if r := l.admitSession(a, now); r != refuseIPSessions {
+			t.Fatalf("second session: %q", r)
+		}
+		l.releaseSession(a)
+		if r := l.admitSession(a, now); r != "" {
+			t.Fatal(r)
+		}
+	})
+	t.Run("IPv6 grouped by /64", func(t *testing.T) {
+		l := newIPLimiter(1000, 1000, 1)
+		if r := l.admitConn(netip.MustParseAddr("2001:db8:1:2::1"), now); r != "" {
+			t.Fatal(r)
+		}
+		if r := l.admitConn(netip.MustParseAddr("2001:db8:1:2:ffff::9"), now); r != refuseIPConns {
+			t.Fatalf("same /64: %q, want %q", r, refuseIPConns)
+		}
+		if r := l.admitConn(netip.MustParseAddr("2001:db8:1:3::1"), now); r != "" {
+			t.Fatalf("another /64: %s", r)
+		}
+	})
+	t.Run("table stays bounded", func(t *testing.T) {
+		l := newIPLimiter(0.001, 1, 8)
+		l.maxEntry = 100
+		held := netip.MustParseAddr("192.0.2.1")
+		if r := l.admitConn(held, now); r != "" {
+			t.Fatal(r)
+		}
+		for i := range 1000 {
+			ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+			l.admitConn(ip, now)
+			l.releaseConn(ip)
+		}
+		if n := l.size(); n > 100 {
+			t.Fatalf("table holds %d addresses, bound is 100", n)
+		}
+		// The address with a connection open keeps its count.
+		l.maxConns = 1
+		if r := l.admitConn(held, now); r != refuseIPConns {
+			t.Fatalf("held address lost its count: %q", r)
+		}
+	})
+	t.Run("idle entries are swept", func(t *testing.T) {
+		l := newIPLimiter(10, 1, 8)
+		l.admitConn(a, now)
+		l.releaseConn(a)
+		l.admitConn(b, now.Add(2*ipSweepInterval)) // sweeps a, whose bucket has refilled
+		if n := l.size(); n != 1 {
+			t.Fatalf("table holds %d addresses after a sweep, want 1", n)
+		}
+	})
+}
+
+// readRefusal connects from local and returns the first line the server
+// sends, or "" if it sends none before closing.
+func readRefusal(t *testing.T, addr, local string) string {
+	t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 5 * time.Second}
+	nc, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, _ := bufio.NewReader(nc).ReadString('\n')
+	return strings.TrimSpace(line)
+}
+
+// TestPerAddressCap fills one address's connections and checks that it is
+// refused, with a reason, while a second address is still served.
+func TestPerAddressCap(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.MaxSessionsPerIP = 3
+	ts := startServer(t, cfg)
+
+	for range 3 {
+		c := ts.dial(t)
+		if got := run(t, c, "version"); got.exit != 0 {
+			t.Fatalf("exit %d", got.exit)
+		}
+	}
+	if _, err := ts.dialFrom("127.0.0.1"); err == nil {
+		t.Fatal("a fourth connection from 127.0.0.1 was accepted")
+	}
+	if line := readRefusal(t, ts.addr, "127.0.0.1"); !strings.Contains(line, "too many connections from your address") {
+		t.Errorf("refused visitor read %q", line)
+	}
+	other, err := ts.dialFrom("127.0.0.2")
+	if err != nil {
+		t.Fatalf("127.0.0.2 refused while 127.0.0.1 is at its cap: %v", err)
+	}
+	defer other.Close()
+	if got := run(t, other, "version"); got.exit != 0 {
+		t.Fatalf("127.0.0.2: exit %d", got.exit)
+	}
+	if !strings.Contains(ts.logs.String(), "reason="+refuseIPConns) {
+		t.Errorf("no refusal logged:\n%s", ts.logs)
+	}
+}
+
+// TestSessionCaps checks the per-connection and per-address session caps.
+func TestSessionCaps(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.MaxSessionsPerConn = 2
+	cfg.MaxSessionsPerIP = 3
+	ts := startServer(t, cfg)
+	c := ts.dial(t)
+	var open []io.Closer
+	for i := range 2 {
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatalf("session %d: %v", i, err)
+		}
+		open = append(open, s)
+	}
+	_, err := c.NewSession()
+	if err == nil || !strings.Contains(err.Error(), "too many sessions on this connection") {
+		t.Fatalf("third session on one connection: %v", err)
+	}
+	// A second connection from the same address may open one more (3 per
+	// address), then no more.
+	c2 := ts.dial(t)
+	s, err := c2.NewSession()
+	if err != nil {
+		t.Fatalf("third session from the address: %v", err)
+	}
+	open = append(open, s)
+	if _, err := c2.NewSession(); err == nil || !strings.Contains(err.Error(), "too many sessions from your address") {
+		t.Fatalf("fourth session from the address: %v", err)
+	}
+	for _, s := range open {
+		_ = s.Close()
+	}
+	// Once closed, the slots come back.
+	eventually(t, 5*time.Second, "session slots released", func() bool { return ts.openSessions.Load() == 0 })
+	if got := run(t, c, "version"); got.exit != 0 {
+		t.Fatalf("after closing: exit %d", got.exit)
+	}
+}
+
+// TestConnectionRate refuses an address over its connection rate, before
+// the handshake, and serves another address meanwhile.
+func TestConnectionRate(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.RatePerIP = 0.001
+	cfg.BurstPerIP = 2
+	ts := startServer(t, cfg)
+	for range 2 {
+		c, err := ts.dialFrom("127.0.0.1")
+		if err != nil {
+			t.Fatalf("within the burst: %v", err)
+		}
+		_ = c.Close()
+	}
+	if line := readRefusal(t, ts.addr, "127.0.0.1"); !strings.Contains(line, "too many new connections") {
+		t.Errorf("over the rate, the visitor read %q", line)
+	}
+	c, err := ts.dialFrom("127.0.0.2")
+	if err != nil {
+		t.Fatalf("another address refused: %v", err)
+	}
+	_ = c.Close()
+}
+
+// TestGlobalCap refuses every address once the server is full.
+func TestGlobalCap(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.MaxSessions = 2
+	cfg.MaxSessionsPerIP = 2
+	ts := startServer(t, cfg)
+	ts.dial(t)
+	ts.dial(t)
+	if line := readRefusal(t, ts.addr, "127.0.0.2"); !strings.Contains(line, "server is busy") {
+		t.Errorf("full server: visitor read %q", line)
+	}
+}
+
+// TestHandshakeTimeout closes a TCP connection that never speaks SSH.
+func TestHandshakeTimeout(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.HandshakeTimeout = 300 * time.Millisecond
+	ts := startServer(t, cfg)
+	nc, err := net.Dial("tcp", ts.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	start := time.Now()
+	_ = nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.Copy(io.Discard, nc) // the server's version line, then EOF
+	if err != nil {
+		t.Fatalf("connection not closed by the server: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("closed after %s", d)
+	}
+	eventually(t, 5*time.Second, "handshake failure logged", func() bool {
+		return strings.Contains(ts.logs.String(), `msg="handshake failed"`) &&
+			strings.Contains(ts.logs.String(), "reason=timeout")
+	})
+	eventually(t, 5*time.Second, "connection released", func() bool { return ts.openConns.Load() == 0 })
+}
+
+// TestRefusalLinesAreOneLine keeps the refusal texts short, single lines.
+func TestRefusalLinesAreOneLine(t *testing.T) {
+	for reason, line := range refusalLine {
+		if strings.ContainsAny(line, "\r\n") || len(line) > 100 || !strings.HasPrefix(line, "resume: ") {
+			t.Errorf("%s: %q", reason, line)
+		}
+	}
+	for reason, msg := range sessionRefusal {
+		if strings.ContainsAny(msg, "\r\n") {
+			t.Errorf("%s: %q", reason, msg)
+		}
+	}
+}
