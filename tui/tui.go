@@ -1,80 +1,675 @@
 // Package tui is the interactive résumé: a Bubble Tea model that renders a
 // content.Resume for one terminal session. It knows Bubble Tea and content,
 // never the SSH server that runs it.
+//
+// The model is built for many concurrent sessions: it starts no timers,
+// keeps a few kilobytes of state per session, and shares everything that
+// does not depend on the session (the rendered sections per width and
+// theme, the styles, the key map) between sessions.
 package tui
 
 import (
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/laphets/resume/content"
 )
 
 // Options configure one session's model.
 type Options struct {
-	// Section is the ID of the section to open first (see SectionIDs); an
-	// unknown or empty ID opens the first section.
+	// Section is the section to open first, named as LookupSection
+	// accepts; empty opens the overview.
 	Section string
 	// Width and Height are the terminal's size when the session starts, if
-	// known; a tea.WindowSizeMsg replaces them.
+	// known, so the first frame needs no round trip; a tea.WindowSizeMsg
+	// replaces them.
 	Width, Height int
+	// Profile is the client's colour profile if already known (the server
+	// can detect it from the session's TERM, COLORTERM and NO_COLOR).
+	// Bubble Tea's tea.ColorProfileMsg replaces it. Unknown (the zero
+	// value) renders in full colour, which the renderer converts.
+	Profile colorprofile.Profile
+	// Light starts in the light theme. The model still asks the terminal
+	// for its background and follows the answer; a terminal that never
+	// answers keeps this choice (dark by default, the common case).
+	Light bool
+	// SSHCommand is how a visitor reaches this server, for example
+	// "ssh -p 2222 resume.example.com"; hints such as the plain-text
+	// alternative on the window-too-small screen use it. Empty means
+	// "ssh host".
+	SSHCommand string
 }
+
+// Minimum window size for the interactive layout. Below it the model shows
+// a screen naming the minimum and the plain-text alternative.
+const (
+	MinWidth  = 40
+	MinHeight = 12
+)
+
+type overlay uint8
+
+const (
+	overlayNone overlay = iota
+	overlayHelp
+	overlayLinks
+)
 
 // Model is the root Bubble Tea model of one session.
 type Model struct {
-	r      *content.Resume
-	secs   []content.Section
-	active int
-	width  int
-	height int
+	info *resumeInfo
+	keys *KeyMap
+	opts Options
+
+	width, height int
+	theme         Theme
+	themeChosen   bool // the visitor picked a theme with t: keep it
+	st            *Styles
+	doc           *document
+	lay           layout
+
+	active  int
+	offsets []int // scroll position per section, kept while browsing
+	vp      viewport.Model
+
+	mouse   bool // mouse captured: wheel scrolls, clicks open sections
+	overlay overlay
+	linkSel int
+	flash   string // a one-off message, cleared by the next key
+
+	search *searchState // nil when no search is open or shown
 }
 
-// New returns the model for one session showing r.
+// searchState is an open or finished search.
+type searchState struct {
+	input   textinput.Model
+	typing  bool
+	query   string
+	matches []match
+	counts  []int // matches per section
+	cur     int   // index into matches, -1 for none
+	// Where the visitor was when the search opened; cancelling goes back.
+	fromSec, fromOff int
+}
+
+// New returns the model for one session showing r. r must not change
+// while the model uses it.
 func New(r *content.Resume, opts Options) *Model {
-	m := &Model{r: r, secs: r.Sections(), width: opts.Width, height: opts.Height}
-	for i, s := range m.secs {
-		if s.ID == opts.Section {
-			m.active = i
+	m := &Model{
+		info:  shared.info(r),
+		keys:  DefaultKeyMap(),
+		opts:  opts,
+		theme: Theme{Profile: opts.Profile, Dark: !opts.Light},
+		mouse: true,
+		vp:    viewport.New(),
+	}
+	m.vp.MouseWheelEnabled = false // the model routes the wheel itself
+	m.offsets = make([]int, len(m.info.sections))
+	if opts.Section != "" {
+		if id, ok := lookup(m.info.sections, opts.Section); ok {
+			for i, s := range m.info.sections {
+				if s.ID == id {
+					m.active = i
+				}
+			}
+		} else {
+			m.flash = "No section “" + clip(opts.Section, 20) + "” here; showing " + m.info.sections[0].Title
 		}
 	}
+	m.st = stylesFor(m.theme)
+	m.width, m.height = max(opts.Width, 0), max(opts.Height, 0)
+	m.relayout()
 	return m
 }
 
-// SectionIDs lists the IDs of r's sections, in display order: the names a
+// SectionIDs lists the IDs of r's sections in display order: the names a
 // visitor may pass as Options.Section.
 func SectionIDs(r *content.Resume) []string {
-	secs := r.Sections()
-	ids := make([]string, len(secs))
-	for i, s := range secs {
+	info := shared.info(r)
+	ids := make([]string, len(info.sections))
+	for i, s := range info.sections {
 		ids[i] = s.ID
 	}
 	return ids
 }
 
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
+// LookupSection finds the section a visitor named: its ID or title in any
+// case, or a prefix of one that fits no other section. It returns the
+// section's ID.
+func LookupSection(r *content.Resume, name string) (string, bool) {
+	return lookup(shared.info(r).sections, name)
+}
+
+func lookup(secs []content.Section, name string) (string, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name == "" {
+		return "", false
+	}
+	found := ""
+	for _, s := range secs {
+		id, title := strings.ToLower(s.ID), strings.ToLower(s.Title)
+		if name == id || name == title {
+			return s.ID, true
+		}
+		if strings.HasPrefix(id, name) || strings.HasPrefix(title, name) {
+			if found != "" {
+				return "", false
+			}
+			found = s.ID
+		}
+	}
+	return found, found != ""
+}
+
+// Init asks the terminal for its background colour so the theme can
+// follow it. Nothing else runs: no timers, no animation.
+func (m *Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "q", "ctrl+c":
-			return m, tea.Quit
-		case "tab", "right", "l":
-			m.active = (m.active + 1) % len(m.secs)
-		case "shift+tab", "left", "h":
-			m.active = (m.active + len(m.secs) - 1) % len(m.secs)
+		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
+		m.relayout()
+	case tea.BackgroundColorMsg:
+		if !m.themeChosen && msg.Color != nil && msg.IsDark() != m.theme.Dark {
+			m.theme.Dark = msg.IsDark()
+			m.restyle()
 		}
+	case tea.ColorProfileMsg:
+		if msg.Profile != m.theme.Profile {
+			m.theme.Profile = msg.Profile
+			m.restyle()
+		}
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.search != nil && m.search.typing {
+			return m, m.typeSearch(msg)
+		}
+	case tea.MouseWheelMsg:
+		m.wheel(msg.Mouse())
+	case tea.MouseClickMsg:
+		m.click(msg.Mouse())
 	}
 	return m, nil
 }
 
-// View implements tea.Model.
+func (m *Model) restyle() {
+	m.st = stylesFor(m.theme)
+	m.relayout()
+}
+
+// key handles a key press. Keys are matched through the one key map.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	m.flash = ""
+	if m.search != nil && m.search.typing {
+		switch {
+		case msg.String() == "ctrl+c":
+			return tea.Quit
+		case key.Matches(msg, k.Accept):
+			m.acceptSearch()
+			return nil
+		case key.Matches(msg, k.Close):
+			m.cancelSearch()
+			return nil
+		case msg.String() == "down" || msg.String() == "ctrl+n":
+			m.stepMatch(1)
+			return nil
+		case msg.String() == "up" || msg.String() == "ctrl+p":
+			m.stepMatch(-1)
+			return nil
+		}
+		return m.typeSearch(msg)
+	}
+	if key.Matches(msg, k.Quit) {
+		return tea.Quit
+	}
+
+	switch m.overlay {
+	case overlayHelp:
+		switch {
+		case key.Matches(msg, k.Close, k.Help):
+			m.closeOverlay()
+			return nil
+		case m.scrollKey(msg):
+			return nil
+		}
+		m.closeOverlay() // any other key leaves help and does its job
+	case overlayLinks:
+		switch {
+		case key.Matches(msg, k.Close, k.Links):
+			m.closeOverlay()
+			return nil
+		case key.Matches(msg, k.Up):
+			m.selectLink(m.linkSel - 1)
+			return nil
+		case key.Matches(msg, k.Down):
+			m.selectLink(m.linkSel + 1)
+			return nil
+		case key.Matches(msg, k.Top):
+			m.selectLink(0)
+			return nil
+		case key.Matches(msg, k.Bottom):
+			m.selectLink(len(m.info.links) - 1)
+			return nil
+		case key.Matches(msg, k.Accept, k.Copy):
+			return m.copyLink()
+		case key.Matches(msg, k.Jump):
+			if i := int(msg.Code - '1'); i < len(m.info.links) {
+				m.selectLink(i)
+				return m.copyLink()
+			}
+			return nil
+		}
+		m.closeOverlay()
+	}
+
+	switch {
+	case key.Matches(msg, k.Next):
+		m.setActive(m.active + 1)
+	case key.Matches(msg, k.Prev):
+		m.setActive(m.active - 1)
+	case key.Matches(msg, k.Jump):
+		if i := int(msg.Code - '1'); i < len(m.info.sections) {
+			m.setActive(i)
+		}
+	case m.scrollKey(msg):
+	case key.Matches(msg, k.Search):
+		m.openSearch()
+	case key.Matches(msg, k.NextMatch):
+		m.stepMatch(1)
+	case key.Matches(msg, k.PrevMatch):
+		m.stepMatch(-1)
+	case key.Matches(msg, k.Close):
+		if m.search != nil {
+			m.search = nil
+			m.showPage()
+		}
+	case key.Matches(msg, k.Help):
+		m.openOverlay(overlayHelp)
+	case key.Matches(msg, k.Links):
+		if len(m.info.links) == 0 {
+			m.flash = "This résumé has no links"
+			return nil
+		}
+		m.openOverlay(overlayLinks)
+	case key.Matches(msg, k.Copy):
+		return m.copyEmail()
+	case key.Matches(msg, k.Mouse):
+		m.mouse = !m.mouse
+		if m.mouse {
+			m.flash = "Mouse on: the wheel scrolls, clicks open sections"
+		} else {
+			m.flash = "Mouse off: select text with the mouse; m turns it back on"
+		}
+	case key.Matches(msg, k.Theme):
+		m.themeChosen = true
+		m.theme.Dark = !m.theme.Dark
+		m.restyle()
+		if m.theme.key() == themeMono {
+			m.flash = "This terminal shows no colour; the theme is the same"
+		}
+	}
+	return nil
+}
+
+// scrollKey scrolls the pane for the scrolling keys and reports whether
+// msg was one.
+func (m *Model) scrollKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Down):
+		m.vp.ScrollDown(1)
+	case key.Matches(msg, k.Up):
+		m.vp.ScrollUp(1)
+	case key.Matches(msg, k.PageDown):
+		m.vp.PageDown()
+	case key.Matches(msg, k.PageUp):
+		m.vp.PageUp()
+	case key.Matches(msg, k.HalfDown):
+		m.vp.HalfPageDown()
+	case key.Matches(msg, k.HalfUp):
+		m.vp.HalfPageUp()
+	case key.Matches(msg, k.Top):
+		m.vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		m.vp.GotoBottom()
+	default:
+		return false
+	}
+	m.saveOffset()
+	return true
+}
+
+func (m *Model) saveOffset() {
+	if m.overlay == overlayNone {
+		m.offsets[m.active] = m.vp.YOffset()
+	}
+}
+
+// setActive opens section i, wrapping around at both ends.
+func (m *Model) setActive(i int) {
+	n := len(m.info.sections)
+	m.saveOffset()
+	m.overlay = overlayNone
+	m.active = ((i % n) + n) % n
+	m.showPage()
+}
+
+func (m *Model) copyEmail() tea.Cmd {
+	if m.info.email == "" {
+		if len(m.info.links) == 0 {
+			m.flash = "This résumé has no e-mail address or links"
+			return nil
+		}
+		m.openOverlay(overlayLinks)
+		return nil
+	}
+	m.flash = "Sent to your clipboard: " + m.info.email
+	return tea.SetClipboard(m.info.email)
+}
+
+func (m *Model) copyLink() tea.Cmd {
+	if m.linkSel < 0 || m.linkSel >= len(m.info.links) {
+		return nil
+	}
+	c := m.info.links[m.linkSel]
+	text := linkText(c)
+	m.flash = "Sent to your clipboard: " + text
+	return tea.SetClipboard(text)
+}
+
+func (m *Model) openOverlay(o overlay) {
+	m.saveOffset()
+	m.overlay = o
+	if o == overlayLinks {
+		m.linkSel = 0
+	}
+	m.showPage()
+	m.vp.GotoTop()
+}
+
+func (m *Model) closeOverlay() {
+	m.overlay = overlayNone
+	m.showPage()
+}
+
+func (m *Model) selectLink(i int) {
+	m.linkSel = min(max(i, 0), len(m.info.links)-1)
+	m.showPage()
+	// The title and a blank line come before the first link.
+	m.vp.EnsureVisible(m.linkSel+2, 0, 0)
+	if m.linkSel == 0 {
+		m.vp.GotoTop()
+	}
+}
+
+// wheel scrolls the pane, or moves the link selection in the links list.
+func (m *Model) wheel(ms tea.Mouse) {
+	if !m.mouse {
+		return
+	}
+	m.flash = ""
+	d := 0
+	switch ms.Button {
+	case tea.MouseWheelDown:
+		d = 1
+	case tea.MouseWheelUp:
+		d = -1
+	default:
+		return
+	}
+	if m.overlay == overlayLinks {
+		m.selectLink(m.linkSel + d)
+		return
+	}
+	if d > 0 {
+		m.vp.ScrollDown(3)
+	} else {
+		m.vp.ScrollUp(3)
+	}
+	m.saveOffset()
+}
+
+// click opens the section whose tab or sidebar entry was clicked.
+func (m *Model) click(ms tea.Mouse) {
+	if !m.mouse || ms.Button != tea.MouseLeft || m.lay.small {
+		return
+	}
+	m.flash = ""
+	m.render() // the click targets are where the last frame drew them
+	for _, t := range m.lay.targets {
+		if ms.Y == t.y && ms.X >= t.x0 && ms.X < t.x1 {
+			m.setActive(t.sec)
+			return
+		}
+	}
+}
+
+// openSearch starts a new search, typed in the footer.
+func (m *Model) openSearch() {
+	m.saveOffset()
+	ti := textinput.New()
+	ti.Prompt = "/"
+	ti.Placeholder = "search all sections"
+	ti.CharLimit = maxQuery
+	// Pasting reads the clipboard of the machine the program runs on: the
+	// server. Visitors paste through their terminal (a tea.PasteMsg).
+	ti.KeyMap.Paste.SetEnabled(false)
+	ts := textinput.DefaultStyles(m.theme.Dark)
+	ts.Cursor.Blink = false // a blinking cursor is a timer per session
+	ts.Focused.Prompt = m.st.Prompt
+	ts.Focused.Text = lipgloss.NewStyle()
+	ts.Focused.Placeholder = m.st.Status
+	ts.Cursor.Color = palettes[m.theme.key()].accent
+	ti.SetStyles(ts)
+	ti.SetWidth(max(m.lay.innerW-16, 4))
+	ti.Focus()
+	m.search = &searchState{input: ti, typing: true, cur: -1, fromSec: m.active, fromOff: m.vp.YOffset()}
+	m.overlay = overlayNone
+	m.showPage()
+}
+
+func (m *Model) typeSearch(msg tea.Msg) tea.Cmd {
+	s := m.search
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	if q := s.input.Value(); q != s.query {
+		s.query = q
+		m.runSearch(true)
+	}
+	return cmd
+}
+
+// runSearch finds the query in every section; with jump, it moves to the
+// first match at or after where the search started.
+func (m *Model) runSearch(jump bool) {
+	s := m.search
+	s.matches = findMatches(m.doc, s.query)
+	if len(s.counts) != len(m.info.sections) {
+		s.counts = make([]int, len(m.info.sections))
+	}
+	clear(s.counts)
+	for _, mt := range s.matches {
+		s.counts[mt.sec]++
+	}
+	if !jump {
+		s.cur = min(s.cur, len(s.matches)-1)
+		m.showPage()
+		return
+	}
+	s.cur = -1
+	for i, mt := range s.matches {
+		if mt.sec > s.fromSec || (mt.sec == s.fromSec && mt.line >= s.fromOff) {
+			s.cur = i
+			break
+		}
+	}
+	if s.cur < 0 && len(s.matches) > 0 {
+		s.cur = 0
+	}
+	if s.cur < 0 {
+		// Nothing found: go back to where the search started.
+		m.active = s.fromSec
+		m.offsets[m.active] = s.fromOff
+		m.showPage()
+		return
+	}
+	m.showMatch()
+}
+
+func (m *Model) acceptSearch() {
+	s := m.search
+	s.typing = false
+	s.input.Blur()
+	if s.query == "" {
+		m.search = nil
+		m.showPage()
+		return
+	}
+	if len(s.matches) == 0 {
+		m.flash = "Not found: " + clip(s.query, 30)
+		m.search = nil
+		m.showPage()
+	}
+}
+
+func (m *Model) cancelSearch() {
+	s := m.search
+	m.search = nil
+	m.active = s.fromSec
+	m.offsets[m.active] = s.fromOff
+	m.showPage()
+}
+
+// stepMatch moves to the next (d=1) or previous (d=-1) match, across
+// sections, wrapping around.
+func (m *Model) stepMatch(d int) {
+	s := m.search
+	if s == nil || len(s.matches) == 0 {
+		if s == nil {
+			m.flash = "Press / to search"
+		}
+		return
+	}
+	m.overlay = overlayNone
+	n := len(s.matches)
+	s.cur = ((s.cur+d)%n + n) % n
+	m.showMatch()
+}
+
+// showMatch opens the current match's section and scrolls it into view,
+// a third of the way down the pane so the lines around it show too.
+func (m *Model) showMatch() {
+	s := m.search
+	mt := s.matches[s.cur]
+	m.saveOffset()
+	m.active = mt.sec
+	m.showPage()
+	h := m.vp.Height()
+	if off := m.vp.YOffset(); mt.line < off || mt.line >= off+h {
+		m.vp.SetYOffset(mt.line - h/3)
+	}
+	m.saveOffset()
+}
+
+// relayout recomputes the layout for the window size and theme, and
+// fetches the rendering of the résumé for the new pane width.
+func (m *Model) relayout() {
+	m.lay = m.computeLayout()
+	if m.lay.small {
+		return
+	}
+	m.doc = shared.doc(m.info, m.lay.paneW, m.theme)
+	m.vp.SetWidth(m.lay.paneW)
+	m.vp.SetHeight(m.lay.paneH)
+	if m.search != nil {
+		m.search.input.SetWidth(max(m.lay.innerW-16, 4))
+	}
+	if m.search != nil && m.search.query != "" {
+		m.runSearch(false)
+		return
+	}
+	m.showPage()
+}
+
+// showPage puts what the pane shows into the viewport: the active
+// section (with search matches marked), or an overlay.
+func (m *Model) showPage() {
+	if m.doc == nil || m.lay.small {
+		return
+	}
+	switch m.overlay {
+	case overlayHelp:
+		m.vp.SetContentLines(m.helpLines())
+		return
+	case overlayLinks:
+		off := m.vp.YOffset()
+		m.vp.SetContentLines(m.linkLines())
+		m.vp.SetYOffset(off)
+		return
+	}
+	p := m.doc.pages[m.active]
+	lines := p.lines
+	if s := m.search; s != nil && len(s.matches) > 0 && s.counts[m.active] > 0 {
+		lines = m.highlight(p.lines, s)
+	}
+	m.vp.SetContentLines(lines)
+	m.vp.SetYOffset(m.offsets[m.active])
+}
+
+// highlight returns a copy of lines with the search matches of the active
+// section marked; the shared page is left as it is.
+func (m *Model) highlight(lines []string, s *searchState) []string {
+	out := slices.Clone(lines)
+	var ranges []lipgloss.Range
+	for i := 0; i < len(s.matches); {
+		mt := s.matches[i]
+		if mt.sec != m.active {
+			i++
+			continue
+		}
+		ranges = ranges[:0]
+		j := i
+		for ; j < len(s.matches) && s.matches[j].sec == mt.sec && s.matches[j].line == mt.line; j++ {
+			st := m.st.Match
+			if j == s.cur {
+				st = m.st.MatchCurrent
+			}
+			ranges = append(ranges, lipgloss.NewRange(s.matches[j].start, s.matches[j].end, st))
+		}
+		if mt.line < len(out) {
+			out[mt.line] = lipgloss.StyleRanges(out[mt.line], ranges...)
+		}
+		i = j
+	}
+	return out
+}
+
+// View implements tea.Model. Only the root model returns a tea.View: it
+// owns the alternate screen and the mouse mode.
 func (m *Model) View() tea.View {
-	s := m.r.Basics.Name + "\n\n" + m.secs[m.active].Title + "\n\n(work in progress)"
-	v := tea.NewView(s)
+	var v tea.View
 	v.AltScreen = true
+	if m.mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	v.SetContent(m.render())
 	return v
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

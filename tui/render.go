@@ -1,0 +1,459 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/laphets/resume/content"
+)
+
+// page is one section rendered for one width: styled lines (each at most
+// the width, none holding a newline) and the same lines as plain text for
+// search. Pages are immutable and shared between sessions.
+type page struct {
+	lines []string
+	plain []string
+}
+
+// document is a résumé rendered for one pane width and theme.
+type document struct {
+	pages []page
+}
+
+// minPaneWidth is the narrowest pane the renderer lays out; the model
+// never shows a pane narrower than this (the window-too-small screen
+// takes over first).
+const minPaneWidth = 16
+
+func renderDocument(info *resumeInfo, width int, st *Styles) *document {
+	width = max(width, minPaneWidth)
+	d := &document{pages: make([]page, len(info.sections))}
+	for i, sec := range info.sections {
+		b := &builder{st: st, w: width}
+		switch sec.ID {
+		case content.SectionOverview:
+			b.overview(info, sec)
+		case content.SectionSkills:
+			b.skills(sec)
+		default:
+			b.entries(sec)
+		}
+		d.pages[i] = b.page()
+	}
+	return d
+}
+
+// builder accumulates a page's lines.
+type builder struct {
+	st    *Styles
+	w     int
+	lines []string
+}
+
+func (b *builder) page() page {
+	// Drop trailing blank lines so the pane ends with content.
+	for len(b.lines) > 0 && b.lines[len(b.lines)-1] == "" {
+		b.lines = b.lines[:len(b.lines)-1]
+	}
+	plain := make([]string, len(b.lines))
+	for i, l := range b.lines {
+		plain[i] = ansi.Strip(l)
+	}
+	return page{lines: b.lines, plain: plain}
+}
+
+func (b *builder) add(lines ...string) { b.lines = append(b.lines, lines...) }
+
+func (b *builder) blank() {
+	if len(b.lines) > 0 && b.lines[len(b.lines)-1] != "" {
+		b.lines = append(b.lines, "")
+	}
+}
+
+// wrap breaks plain text into lines of at most width cells, breaking long
+// words when it must.
+func wrap(s string, width int) []string {
+	width = max(width, 1)
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	out := strings.Split(ansi.Wrap(s, width, ""), "\n")
+	for i, l := range out {
+		out[i] = strings.TrimRight(l, " ")
+	}
+	return out
+}
+
+// styled wraps plain text to width and styles each line on its own, so a
+// line can be shown without the lines around it.
+func styled(s string, width int, st lipgloss.Style) []string {
+	ls := wrap(s, width)
+	for i, l := range ls {
+		ls[i] = st.Render(l)
+	}
+	return ls
+}
+
+// indent prefixes the first line with first and the others with rest.
+func indent(lines []string, first, rest string) []string {
+	for i := range lines {
+		if i == 0 {
+			lines[i] = first + lines[i]
+		} else {
+			lines[i] = rest + lines[i]
+		}
+	}
+	return lines
+}
+
+// pair lays out left and right on one line, right-aligned, when both fit;
+// otherwise right goes on its own line under left.
+func pair(left string, ls lipgloss.Style, right string, rs lipgloss.Style, width int) []string {
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	switch {
+	case right == "":
+		return styled(left, width, ls)
+	case left == "":
+		return styled(right, width, rs)
+	case lw+2+rw <= width:
+		return []string{ls.Render(left) + strings.Repeat(" ", width-lw-rw) + rs.Render(right)}
+	}
+	return append(styled(left, width, ls), styled(right, width, rs)...)
+}
+
+// linkText is how a URL is written on screen: the address itself, so a
+// terminal without hyperlinks still shows where it goes.
+func linkText(c content.Contact) string {
+	if c.URL == "" || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
+		return c.Value
+	}
+	return c.URL
+}
+
+// shortURL drops the scheme and a leading www. for the compact header.
+func shortURL(c content.Contact) string {
+	if c.URL == "" || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
+		return c.Value
+	}
+	u := c.URL
+	for _, p := range []string{"https://", "http://", "www."} {
+		u = strings.TrimPrefix(u, p)
+	}
+	return strings.TrimSuffix(u, "/")
+}
+
+func (b *builder) heading(s string) {
+	b.blank()
+	b.add(styled(s, b.w, b.st.Heading)...)
+}
+
+func (b *builder) overview(info *resumeInfo, sec content.Section) {
+	st := b.st
+	if len(sec.Entries) > 0 {
+		e := sec.Entries[0]
+		if e.Subtitle != "" {
+			b.add(styled(e.Subtitle, b.w, st.Label)...)
+			b.blank()
+		}
+		b.paragraphs(e.Summary, b.w, "")
+	}
+
+	if len(info.contacts) > 0 {
+		b.heading("Contact")
+		lw := 0
+		for _, c := range info.contacts {
+			lw = max(lw, ansi.StringWidth(c.Label))
+		}
+		lw = min(lw, b.w/3)
+		for _, c := range info.contacts {
+			label := ansi.Truncate(c.Label, lw, "…")
+			pad := strings.Repeat(" ", lw-ansi.StringWidth(label)+2)
+			vs := st.Link
+			if c.URL == "" {
+				vs = lipgloss.NewStyle()
+			} else {
+				vs = vs.Hyperlink(c.URL)
+			}
+			vw := b.w - 2 - lw - 2
+			if vw < 12 {
+				// Too narrow for two columns: the value goes under its label.
+				b.add("  " + st.Muted.Render(label))
+				b.add(indent(styled(linkText(c), b.w-4, vs), "    ", "    ")...)
+				continue
+			}
+			lines := styled(linkText(c), vw, vs)
+			b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
+		}
+	}
+
+	if len(info.sections) > 1 {
+		b.heading("Sections")
+		tw := 0
+		for _, s := range info.sections[1:] {
+			tw = max(tw, ansi.StringWidth(s.Title))
+		}
+		for i, s := range info.sections[1:] {
+			num := " "
+			if i+2 <= 9 {
+				num = strconv.Itoa(i + 2)
+			}
+			head := "  " + st.Key.Render(num) + " " + st.Title.UnsetBold().Render(s.Title)
+			names := entryTitles(s)
+			col := 2 + 1 + 1 + tw + 2
+			if b.w-col < 16 || len(names) == 0 {
+				b.add(head)
+				b.add(indent(flow(names, b.w-4, st.Muted, st.TagSep), "    ", "    ")...)
+				continue
+			}
+			head += strings.Repeat(" ", tw-ansi.StringWidth(s.Title)+2)
+			b.add(indent(flow(names, b.w-col, st.Muted, st.TagSep), head, strings.Repeat(" ", col))...)
+		}
+	}
+}
+
+// entryTitles lists a section's entry titles once each, in order: a
+// table of contents line for the overview.
+func entryTitles(s content.Section) []string {
+	var seen []string
+	for _, e := range s.Entries {
+		t := e.Title
+		if t == "" {
+			t = e.Subtitle
+		}
+		if t == "" || contains(seen, t) {
+			continue
+		}
+		seen = append(seen, t)
+	}
+	return seen
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// paragraphs writes prose: blank lines separate paragraphs, single line
+// breaks are kept.
+func (b *builder) paragraphs(s string, width int, pre string) {
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	for _, para := range strings.Split(s, "\n\n") {
+		if strings.TrimSpace(para) == "" {
+			continue
+		}
+		b.blank()
+		for _, line := range strings.Split(para, "\n") {
+			b.add(indent(wrap(line, width), pre, pre)...)
+		}
+	}
+}
+
+// entries renders a list of entries. Sections with dates get a timeline
+// down the left edge; the others get a diamond per entry.
+func (b *builder) entries(sec content.Section) {
+	st := b.st
+	dated := false
+	for _, e := range sec.Entries {
+		dated = dated || e.When != ""
+	}
+	dot, line := "◆ ", "  "
+	if dated {
+		dot, line = "● ", "│ "
+	}
+	dot, line = st.Dot.Render(dot), st.Line.Render(line)
+	iw := b.w - 2
+	for i, e := range sec.Entries {
+		if i > 0 {
+			if dated {
+				b.add(st.Line.Render("│"))
+			} else {
+				b.add("")
+			}
+		}
+		start := len(b.lines)
+		b.entry(e, iw)
+		last := i == len(sec.Entries)-1
+		for j := start; j < len(b.lines); j++ {
+			switch {
+			case j == start:
+				b.lines[j] = dot + b.lines[j]
+			case last && dated:
+				// The timeline ends at the last entry's dot.
+				b.lines[j] = "  " + b.lines[j]
+			case b.lines[j] == "" && dated:
+				b.lines[j] = st.Line.Render("│")
+			case b.lines[j] == "":
+			default:
+				b.lines[j] = line + b.lines[j]
+			}
+		}
+	}
+}
+
+// entry renders one entry at width w, without the gutter.
+func (b *builder) entry(e content.Entry, w int) {
+	st := b.st
+	ts := st.Title
+	if e.URL != "" {
+		ts = ts.Hyperlink(e.URL)
+	}
+	title := e.Title
+	sub := e.Subtitle
+	if title == "" {
+		title, sub = sub, ""
+	}
+	b.add(pair(title, ts, e.When, st.When, w)...)
+	b.add(pair(sub, st.Subtitle, e.Where, st.Where, w)...)
+	if len(e.Tags) > 0 && len(e.Tiers) == 0 {
+		b.tags(e.Tags, w)
+	}
+	if e.URL != "" {
+		b.add(styled(e.URL, w, st.Link.Hyperlink(e.URL))...)
+	}
+	if short := strings.TrimSpace(e.Summary); short != "" && !strings.Contains(short, "\n") &&
+		ansi.StringWidth(short) <= w {
+		// A one-line note (an advisor, a year) belongs with the heading.
+		b.add(short)
+	} else {
+		b.paragraphs(e.Summary, w, "")
+	}
+	if len(e.Bullets) > 0 {
+		b.blank()
+		b.bullets(e.Bullets, w)
+	}
+	if len(e.Tiers) > 0 {
+		b.tiers(e, w)
+	}
+}
+
+func (b *builder) bullets(items []string, w int) {
+	bullet := b.st.Bullet.Render("• ")
+	for _, it := range items {
+		b.add(indent(wrap(it, w-2), bullet, "  ")...)
+	}
+}
+
+// tags writes keywords separated by dots, wrapping between keywords.
+func (b *builder) tags(tags []string, w int) {
+	b.add(flow(tags, w, b.st.Tag, b.st.TagSep)...)
+}
+
+// flow lays items out in lines of at most w cells, separated by dots,
+// breaking lines between items (never before a dot); an item wider than a
+// line is wrapped on its own.
+func flow(items []string, w int, st, sepSt lipgloss.Style) []string {
+	sep := sepSt.Render(" · ")
+	var out []string
+	var line strings.Builder
+	lw := 0
+	flush := func() {
+		if lw > 0 {
+			out = append(out, line.String())
+			line.Reset()
+			lw = 0
+		}
+	}
+	for _, t := range items {
+		tw := ansi.StringWidth(t)
+		if lw > 0 && lw+3+tw > w {
+			flush()
+		}
+		if tw > w {
+			flush()
+			out = append(out, styled(t, w, st)...)
+			continue
+		}
+		if lw > 0 {
+			line.WriteString(sep)
+			lw += 3
+		}
+		line.WriteString(st.Render(t))
+		lw += tw
+	}
+	flush()
+	return out
+}
+
+// skills renders each skill group under its name: a ranking as a meter per
+// tier (strongest first), short keywords inline, long ones as bullets.
+func (b *builder) skills(sec content.Section) {
+	st := b.st
+	for i, e := range sec.Entries {
+		if i > 0 {
+			b.add("")
+		}
+		name := e.Title
+		if e.Subtitle != "" {
+			name = strings.TrimSpace(name + " · " + e.Subtitle)
+		}
+		if len(e.Tiers) > 0 {
+			b.add(pair(name, st.Title, "strongest first", st.Muted, b.w)...)
+		} else {
+			b.add(styled(name, b.w, st.Title)...)
+		}
+		w := b.w - 2
+		start := len(b.lines)
+		long := false
+		for _, t := range e.Tags {
+			long = long || ansi.StringWidth(t) > 20
+		}
+		switch {
+		case len(e.Tiers) > 0:
+			b.tiers(e, w)
+		case long:
+			b.bullets(e.Tags, w)
+		default:
+			b.tags(e.Tags, w)
+		}
+		b.paragraphs(e.Summary, w, "")
+		for j := start; j < len(b.lines); j++ {
+			if b.lines[j] != "" {
+				b.lines[j] = "  " + b.lines[j]
+			}
+		}
+	}
+}
+
+// tiers draws a skill ranking: one row per tier, strongest first, with a
+// meter whose length falls with the tier, so "Golang = C/C++ > Python"
+// reads at a glance. Keywords not in the ranking follow as tags.
+func (b *builder) tiers(e content.Entry, w int) {
+	st := b.st
+	n := len(e.Tiers)
+	bar := min(12, max(4, w/6))
+	inTiers := map[string]bool{}
+	for i, tier := range e.Tiers {
+		on := (bar*(n-i) + n - 1) / n
+		meter := st.MeterOn.Render(strings.Repeat("━", on)) + st.MeterOff.Render(strings.Repeat("─", bar-on))
+		names := make([]string, len(tier))
+		for j, t := range tier {
+			inTiers[t] = true
+			names[j] = t
+		}
+		text := strings.Join(names, " = ")
+		rest := w - bar - 2
+		if rest < 8 {
+			b.add(meter)
+			b.add(indent(styled(text, w-2, st.Ranking), "  ", "  ")...)
+			continue
+		}
+		b.add(indent(styled(text, rest, st.Ranking), meter+"  ", strings.Repeat(" ", bar+2))...)
+	}
+	var extra []string
+	for _, t := range e.Tags {
+		if !inTiers[t] {
+			extra = append(extra, t)
+		}
+	}
+	b.tags(extra, w)
+}
