@@ -63,13 +63,25 @@ type infoEntry struct {
 // one résumé needs at most about maxFrame*themeCount documents.
 const cacheLimit = 512
 
-type cache struct {
-	mu    sync.Mutex
-	docs  map[docKey]*docEntry
-	infos map[*content.Resume]*infoEntry
+type chromeEntry struct {
+	once sync.Once
+	c    *chrome
 }
 
-var shared = &cache{docs: map[docKey]*docEntry{}, infos: map[*content.Resume]*infoEntry{}}
+type cache struct {
+	mu      sync.Mutex
+	docs    map[docKey]*docEntry
+	chromes map[chromeKey]*chromeEntry
+	infos   map[*content.Resume]*infoEntry
+	helps   map[helpKey]row
+}
+
+func newCache() *cache {
+	return &cache{docs: map[docKey]*docEntry{}, chromes: map[chromeKey]*chromeEntry{},
+		infos: map[*content.Resume]*infoEntry{}, helps: map[helpKey]row{}}
+}
+
+var shared = newCache()
 
 // evict drops an arbitrary entry when a map is full: simple, bounded, and
 // the entries are cheap to rebuild.
@@ -110,4 +122,34 @@ func (c *cache) doc(info *resumeInfo, width int, t Theme) *document {
 	c.mu.Unlock()
 	e.once.Do(func() { e.doc = renderDocument(info, width, stylesFor(t)) })
 	return e.doc
+}
+
+// chrome returns the header, navigation and scrollbar cells for a frame
+// with the given inner width and sidebar width (0 for tabs).
+func (c *cache) chrome(info *resumeInfo, innerW, sideW int, t Theme) *chrome {
+	k := chromeKey{r: info.r, innerW: innerW, sideW: sideW, theme: t.key()}
+	c.mu.Lock()
+	e := c.chromes[k]
+	if e == nil {
+		evict(c.chromes)
+		e = &chromeEntry{}
+		c.chromes[k] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.c = buildChrome(info, stylesFor(t), innerW, sideW) })
+	return e.c
+}
+
+// help returns the footer's key help for k, rendered once per key. It is
+// cheap enough to render under the lock.
+func (c *cache) help(k helpKey, keys *KeyMap) row {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.helps[k]
+	if !ok {
+		evict(c.helps)
+		r = buildShortHelp(k, keys, stylesFor(Theme{Profile: themeProfile(k.theme), Dark: themeDark(k.theme)}))
+		c.helps[k] = r
+	}
+	return r
 }

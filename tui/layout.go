@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -13,28 +12,26 @@ import (
 // read, so wide windows get a centred column instead.
 const maxFrame = 100
 
-// sidebarMin is the narrowest window that gets a sidebar instead of tabs.
+// Windows at least this big get a sidebar instead of tabs.
 const (
 	sidebarMinWidth  = 96
 	sidebarMinHeight = 20
 )
 
-// target is a clickable span of a screen row that opens a section.
-type target struct {
-	y, x0, x1, sec int
-}
+// tallHeight is the height from which the header has room to breathe: a
+// blank row above the name, the contacts, and blank rows around the pane.
+const tallHeight = 20
 
 // layout is where everything goes for the current window size.
 type layout struct {
 	small          bool // below the minimum: the too-small screen
 	frameX, frameW int  // the centred column
 	padX, innerW   int  // padding inside the frame, and what is left
-	topPad         bool // a blank row above the name
+	tall           bool
 	contacts       bool // a contacts row under the name
-	sidebar        bool
-	sideW          int // sidebar width, without its rule
+	sideW          int  // sidebar width without its rule; 0 for tabs
+	navY           int  // screen row of the tabs, or of the first sidebar row
 	paneW, paneH   int
-	targets        []target
 }
 
 func (m *Model) computeLayout() layout {
@@ -51,329 +48,196 @@ func (m *Model) computeLayout() layout {
 		l.padX = 2
 	}
 	l.innerW = l.frameW - 2*l.padX
-	l.sidebar = w >= sidebarMinWidth && h >= sidebarMinHeight
-	tall := h >= 20
-	l.topPad = tall
-	l.contacts = tall && len(m.info.contacts) > 0
+	l.tall = h >= tallHeight
+	l.contacts = l.tall && len(m.info.contacts) > 0
 
-	// Rows: [pad] name [contacts] blank nav-rows pane footer.
-	rows := 1 + 1 // name and footer
-	if l.topPad {
-		rows++
+	// Rows, top to bottom: [blank] name [contacts] [blank], then either
+	// tabs, rule, [blank], pane or rule, sidebar beside the pane; then
+	// [blank] footer.
+	top := 1
+	if l.tall {
+		top += 2
 	}
 	if l.contacts {
-		rows++
+		top++
 	}
-	if tall {
-		rows++ // blank under the header
+	bottom := 1
+	if l.tall {
+		bottom++
 	}
-	if l.sidebar {
-		rows++ // rule
-		l.sideW = 2
+	if w >= sidebarMinWidth && h >= sidebarMinHeight {
+		l.sideW = 5
 		for _, s := range m.info.sections {
-			l.sideW = max(l.sideW, 2+3+ansi.StringWidth(s.Title)+4)
+			l.sideW = max(l.sideW, 5+cellWidth(s.Title)+4)
 		}
 		l.sideW = min(l.sideW, l.innerW/3)
+		l.navY = top + 1
 		l.paneW = l.innerW - l.sideW - 3 - 2 // " │ " and the scrollbar
 	} else {
-		rows += 2 // tabs and their rule
-		if tall {
-			rows++ // blank under the rule
+		l.navY = top
+		top += 2
+		if l.tall {
+			top++
 		}
 		l.paneW = l.innerW - 2
 	}
-	if tall {
-		rows++ // blank above the footer
+	if l.sideW > 0 {
+		top++ // the rule
 	}
-	l.paneH = max(h-rows, 1)
+	l.paneH = max(h-top-bottom, 1)
 	l.paneW = max(l.paneW, minPaneWidth)
 	return l
 }
 
-// render draws the whole screen: every row at most the window's width,
-// and never more rows than the window has.
+// frame writes the rows of one screen: each at most the window's width,
+// never more rows than the window has. Every row's width is known as it
+// is built, so drawing measures nothing; a row that would not fit (which
+// the layout should never produce) is cut.
+type frame struct {
+	b       strings.Builder
+	w, h    int
+	rows    int
+	left    string
+	leftW   int
+	lastRow bool
+}
+
+func (f *frame) add(s string, w int) {
+	if f.rows >= f.h {
+		return
+	}
+	if f.rows > 0 {
+		f.b.WriteByte('\n')
+	}
+	f.rows++
+	if f.leftW+w > f.w {
+		s = cut(f.left+s, f.w)
+		f.b.WriteString(s)
+		return
+	}
+	f.b.WriteString(f.left)
+	f.b.WriteString(s)
+}
+
+func (f *frame) addRow(r row) { f.add(r.s, r.w) }
+
+// cut shortens a styled row to w cells by both width counts.
+func cut(s string, w int) string {
+	for n := w; cellWidth(s) > w && n > 0; n-- {
+		s = ansi.Truncate(s, n, "")
+	}
+	return s
+}
+
+// render draws the whole screen.
 func (m *Model) render() string {
 	w, h := m.width, m.height
 	if w <= 0 || h <= 0 {
 		return ""
 	}
+	f := &frame{w: w, h: h}
 	if m.lay.small {
-		return fit(m.tooSmall(), w, h)
+		for _, r := range m.tooSmall() {
+			f.add(r.s, r.w)
+		}
+		return f.b.String()
 	}
 	l := &m.lay
-	l.targets = l.targets[:0]
-	rows := make([]string, 0, h)
-	add := func(s string) { rows = append(rows, s) }
+	c := m.chrome
+	f.left = spaces(l.frameX + l.padX)
+	f.leftW = l.frameX + l.padX
+	f.b.Grow(h * (l.frameX + l.padX + l.innerW + 48))
 
-	if l.topPad {
-		add("")
+	if l.tall {
+		f.add("", 0)
 	}
-	add(m.nameRow())
+	f.addRow(c.name)
 	if l.contacts {
-		add(m.contactRow())
+		f.addRow(c.contacts)
 	}
-	if l.topPad {
-		add("")
+	if l.tall {
+		f.add("", 0)
 	}
-	pane := m.paneRows()
-	if l.sidebar {
-		add(m.st.Rule.Render(strings.Repeat("─", l.innerW)))
-		side := m.sideRows(len(rows))
-		sep := m.st.Rule.Render(" │ ")
-		for i, p := range pane {
-			s := ""
+	if l.sideW > 0 {
+		f.addRow(c.rule)
+		side := c.side[m.active]
+		if s := m.search; s != nil && len(s.matches) > 0 {
+			side = sideRows(m.info, m.st, l.sideW, m.active, s.counts)
+		}
+		blank := row{spaces(l.sideW), l.sideW}
+		m.drawPane(f, func(i int) row {
 			if i < len(side) {
-				s = side[i]
+				return side[i]
 			}
-			add(padRight(s, l.sideW) + sep + p)
-		}
+			return blank
+		})
 	} else {
-		tabs, rule := m.tabRows(len(rows))
-		add(tabs)
-		add(rule)
-		if l.topPad {
-			add("")
+		f.addRow(c.tabs[m.active])
+		f.addRow(c.rules[m.active])
+		if l.tall {
+			f.add("", 0)
 		}
-		for _, p := range pane {
-			add(p)
-		}
+		m.drawPane(f, nil)
 	}
-	if l.topPad {
-		add("")
+	if l.tall {
+		f.add("", 0)
 	}
-	add(m.footer())
-
-	left := strings.Repeat(" ", l.frameX+l.padX)
-	for i := range rows {
-		rows[i] = left + rows[i]
-	}
-	return fit(rows, w, h)
+	s, sw := m.footer()
+	f.add(s, sw)
+	return f.b.String()
 }
 
-// fit joins rows, dropping rows past height and cutting any row wider than
-// width. The layout should already fit; this makes sure, whatever the
-// content.
-func fit(rows []string, w, h int) string {
-	if len(rows) > h {
-		rows = rows[:h]
-	}
-	for i, r := range rows {
-		if ansi.StringWidth(r) > w || ansi.StringWidthWc(r) > w {
-			rows[i] = ansi.TruncateWc(ansi.Truncate(r, w, ""), w, "")
-		}
-	}
-	return strings.Join(rows, "\n")
-}
-
-func padRight(s string, w int) string {
-	if n := w - ansi.StringWidth(s); n > 0 {
-		return s + strings.Repeat(" ", n)
-	}
-	return s
-}
-
-func (m *Model) nameRow() string {
-	st, w := m.st, m.lay.innerW
-	name := m.info.r.Basics.Name
-	label := m.info.r.Basics.Label
-	s := st.Name.Render(ansi.Truncate(name, w, "…"))
-	if label != "" {
-		if rest := w - ansi.StringWidth(name) - 3; rest >= 8 {
-			s += st.ContactSep.Render(" · ") + st.Label.Render(ansi.Truncate(label, rest, "…"))
-		}
-	}
-	return s
-}
-
-// contactRow shows as many contacts as fit, each a hyperlink whose address
-// is written out (without the scheme, to save room); the overview lists
-// them all in full.
-func (m *Model) contactRow() string {
-	st, w := m.st, m.lay.innerW
-	sep := st.ContactSep.Render(" · ")
-	var b strings.Builder
-	used := 0
-	for _, c := range m.info.contacts {
-		text := shortURL(c)
-		tw := ansi.StringWidth(text)
-		extra := tw
-		if used > 0 {
-			extra += 3
-		}
-		if used+extra > w {
-			continue
-		}
-		if used > 0 {
-			b.WriteString(sep)
-		}
-		cs := st.Contact
-		if c.URL != "" {
-			cs = cs.Hyperlink(c.URL)
-		}
-		b.WriteString(cs.Render(text))
-		used += extra
-	}
-	return b.String()
-}
-
-// tabRows draws the section tabs and the rule under them, the active tab
-// marked by a heavy stretch of the rule (so the mark survives without
-// colour). When the tabs do not all fit, a window of them around the
-// active one is shown, with ‹ and › where more are hidden.
-func (m *Model) tabRows(y int) (string, string) {
-	st, l := m.st, &m.lay
-	secs := m.info.sections
-	const gap = 3
-	widths := make([]int, len(secs))
-	total := -gap
-	for i, s := range secs {
-		widths[i] = ansi.StringWidth(s.Title)
-		total += widths[i] + gap
-	}
-	first, last := 0, len(secs)-1
-	if total > l.innerW {
-		// Grow a window around the active tab, leaving room for the arrows.
-		room := l.innerW - 4
-		first, last = m.active, m.active
-		used := min(widths[m.active], room)
-		for grew := true; grew; {
-			grew = false
-			if last+1 < len(secs) && used+gap+widths[last+1] <= room {
-				last++
-				used += gap + widths[last]
-				grew = true
-			}
-			if first > 0 && used+gap+widths[first-1] <= room {
-				first--
-				used += gap + widths[first]
-				grew = true
-			}
-		}
-	}
-	var tabs, rule strings.Builder
-	x := 0
-	base := m.lay.frameX + m.lay.padX
-	if first > 0 || last < len(secs)-1 {
-		more := " "
-		if first > 0 {
-			more = "‹"
-			l.targets = append(l.targets, target{y: y, x0: base, x1: base + 2, sec: first - 1})
-		}
-		tabs.WriteString(st.TabMore.Render(more) + " ")
-		rule.WriteString(st.TabRule.Render("──"))
-		x = 2
-	}
-	for i := first; i <= last; i++ {
-		if i > first {
-			tabs.WriteString(strings.Repeat(" ", gap))
-			rule.WriteString(st.TabRule.Render(strings.Repeat("─", gap)))
-			x += gap
-		}
-		title := ansi.Truncate(secs[i].Title, l.innerW-4, "…")
-		tw := ansi.StringWidth(title)
-		if i == m.active {
-			tabs.WriteString(st.TabActive.Render(title))
-			rule.WriteString(st.TabRuleActive.Render(strings.Repeat("━", tw)))
-		} else {
-			tabs.WriteString(st.Tab.Render(title))
-			rule.WriteString(st.TabRule.Render(strings.Repeat("─", tw)))
-		}
-		l.targets = append(l.targets, target{y: y, x0: base + x, x1: base + x + tw, sec: i})
-		x += tw
-	}
-	if last < len(secs)-1 {
-		tabs.WriteString(" " + st.TabMore.Render("›"))
-		l.targets = append(l.targets, target{y: y, x0: base + x, x1: base + x + 2, sec: last + 1})
-		rule.WriteString(st.TabRule.Render("──"))
-		x += 2
-	}
-	if x < l.innerW {
-		rule.WriteString(st.TabRule.Render(strings.Repeat("─", l.innerW-x)))
-	}
-	return tabs.String(), rule.String()
-}
-
-// sideRows draws the sidebar: a number (the key that opens the section),
-// the title, and during a search the number of matches.
-func (m *Model) sideRows(y int) []string {
-	st, l := m.st, &m.lay
-	out := make([]string, 0, len(m.info.sections))
-	base := l.frameX + l.padX
-	for i, s := range m.info.sections {
-		if i >= l.paneH {
-			break
-		}
-		num := " "
-		if i < 9 {
-			num = strconv.Itoa(i + 1)
-		}
-		count := ""
-		if m.search != nil && len(m.search.counts) == len(m.info.sections) && m.search.counts[i] > 0 {
-			count = strconv.Itoa(m.search.counts[i])
-		}
-		tw := l.sideW - 5 - ansi.StringWidth(count) - 1
-		title := ansi.Truncate(s.Title, max(tw, 1), "…")
-		var row string
-		if i == m.active {
-			row = st.SideMark.Render("▍") + " " + st.SideNum.Render(num) + "  " + st.SideActive.Render(title)
-		} else {
-			row = "  " + st.SideNum.Render(num) + "  " + st.Side.Render(title)
-		}
-		if count != "" {
-			row = padRight(row, l.sideW-ansi.StringWidth(count)) + st.SideCount.Render(count)
-		}
-		out = append(out, row)
-		l.targets = append(l.targets, target{y: y + i, x0: base, x1: base + l.sideW, sec: i})
-	}
-	return out
-}
-
-// paneRows draws the viewport and its scrollbar.
-func (m *Model) paneRows() []string {
+// drawPane writes the pane's rows, each with the sidebar row before it
+// when there is a sidebar, and the scrollbar after it.
+func (m *Model) drawPane(f *frame, side func(int) row) {
 	l := &m.lay
-	rows := strings.Split(m.vp.View(), "\n")
-	for len(rows) < l.paneH {
-		rows = append(rows, "")
-	}
-	rows = rows[:l.paneH]
-	bar := m.scrollbar()
-	for i := range rows {
-		rows[i] = padRight(rows[i], l.paneW) + " " + bar[i]
-	}
-	return rows
-}
+	c := m.chrome
+	off := m.vp.YOffset()
+	lines, widths := m.pane.lines, m.pane.widths
+	total, h := len(lines), l.paneH
 
-// scrollbar returns one cell per pane row: a thin track with a thick thumb
-// where the visible part of the page is, or blanks when it all fits.
-func (m *Model) scrollbar() []string {
-	h := m.lay.paneH
-	out := make([]string, h)
-	total := m.vp.TotalLineCount()
-	if total <= h {
-		for i := range out {
-			out[i] = " "
+	// The scrollbar: a track with a thumb where the visible part is.
+	thumbAt, thumbLen := -1, 0
+	if total > h {
+		thumbLen = max(1, h*h/total)
+		if span := total - h; span > 0 {
+			thumbAt = (h - thumbLen) * min(off, span) / span
 		}
-		return out
 	}
-	thumb := max(1, h*h/total)
-	pos := 0
-	if span := total - h; span > 0 {
-		pos = (h - thumb) * m.vp.YOffset() / span
-	}
-	track, on := m.st.ScrollTrack.Render("│"), m.st.ScrollThumb.Render("┃")
-	for i := range out {
-		if i >= pos && i < pos+thumb {
-			out[i] = on
+	var b strings.Builder
+	for i := range h {
+		b.Reset()
+		w := 0
+		if side != nil {
+			sr := side(i)
+			b.WriteString(sr.s)
+			b.WriteString(c.sep.s)
+			w += sr.w + c.sep.w
+		}
+		if j := off + i; j < total {
+			b.WriteString(lines[j])
+			b.WriteString(spaces(l.paneW - widths[j]))
+			w += max(widths[j], l.paneW)
 		} else {
-			out[i] = track
+			b.WriteString(spaces(l.paneW))
+			w += l.paneW
 		}
+		switch {
+		case thumbLen == 0:
+		case i >= thumbAt && i < thumbAt+thumbLen:
+			b.WriteString(" " + c.thumb)
+			w += 2
+		default:
+			b.WriteString(" " + c.track)
+			w += 2
+		}
+		f.add(b.String(), w)
 	}
-	return out
 }
 
 // position describes how far down the pane is scrolled.
 func (m *Model) position() string {
-	total, h := m.vp.TotalLineCount(), m.vp.Height()
+	total, h := len(m.pane.lines), m.lay.paneH
 	switch {
 	case total <= h:
 		return "all"
@@ -385,9 +249,10 @@ func (m *Model) position() string {
 	return strconv.Itoa(int(m.vp.ScrollPercent()*100)) + "%"
 }
 
-// footer shows the keys that work now on the left, and the mouse mode and
-// scroll position on the right. A search being typed takes the whole row.
-func (m *Model) footer() string {
+// footer shows the keys that work now on the left, and the search
+// position, the mouse mode and the scroll position on the right. A search
+// being typed takes the whole row. It returns the row and its width.
+func (m *Model) footer() (string, int) {
 	st, w := m.st, m.lay.innerW
 	if s := m.search; s != nil && s.typing {
 		info := ""
@@ -395,12 +260,17 @@ func (m *Model) footer() string {
 			info = matchCount(s)
 		}
 		in := s.input.View()
-		return padRight(in, w-ansi.StringWidth(info)) + st.Status.Render(info)
+		iw := cellWidth(in)
+		infoW := cellWidth(info)
+		if iw+1+infoW > w {
+			return cut(in, w), min(iw, w)
+		}
+		return in + spaces(w-iw-infoW) + st.Status.Render(info), w
 	}
 
 	// The right side, most important last: what is dropped for room goes
 	// from the front.
-	var parts []string
+	parts := make([]string, 0, 4)
 	if s := m.search; s != nil && len(s.matches) > 0 {
 		parts = append(parts, "“"+clip(s.query, 16)+"”", strconv.Itoa(s.cur+1)+"/"+strconv.Itoa(len(s.matches)))
 	}
@@ -409,22 +279,27 @@ func (m *Model) footer() string {
 	} else {
 		parts = append(parts, "mouse off")
 	}
-	parts = append(parts, m.position())
+	pos := m.position()
+	parts = append(parts, pos)
 	right := strings.Join(parts, " · ")
-	for len(parts) > 1 && ansi.StringWidth(right) > w/2 {
+	for len(parts) > 1 && cellWidth(right) > w/2 {
 		parts = parts[1:]
 		right = strings.Join(parts, " · ")
 	}
-	rw := ansi.StringWidth(right)
-	room := w - rw - 2
+	rw := cellWidth(right)
+	// The room for the key help does not depend on the scroll position
+	// (at most "100%"), so scrolling leaves the help, and its cache, alone.
+	room := w - (rw - len(pos) + 4) - 2
 
 	var left string
+	var lw int
 	if m.flash != "" {
-		left = st.Flash.Render(ansi.Truncate(m.flash, room, "…"))
+		t := truncate(m.flash, room)
+		left, lw = st.Flash.Render(t), cellWidth(t)
 	} else {
-		left = m.shortHelp(room)
+		left, lw = m.shortHelp(room)
 	}
-	return padRight(left, w-rw) + st.Status.Render(right)
+	return left + spaces(w-rw-lw) + st.Status.Render(right), max(w, lw+rw)
 }
 
 func matchCount(s *searchState) string {
@@ -439,43 +314,65 @@ func matchCount(s *searchState) string {
 	return strconv.Itoa(len(s.matches)) + " matches"
 }
 
-// shortHelp lists the keys that matter now, as many as fit in width. The
-// help key comes first so it is always shown.
-func (m *Model) shortHelp(width int) string {
-	k := m.keys
+// helpKey is what the footer's key help depends on. The rendered help is
+// shared between sessions like the pages.
+type helpKey struct {
+	mode  uint8 // an overlay, or helpSearch
+	mouse bool
+	width int
+	theme themeKey
+}
+
+const helpSearch = 3
+
+// shortHelp lists the keys that matter now, as many as fit in width, with
+// the first two (help and quit, or the overlay's own) always among them.
+func (m *Model) shortHelp(width int) (string, int) {
+	mode := uint8(m.overlay)
+	if m.search != nil && m.overlay == overlayNone {
+		mode = helpSearch
+	}
+	r := shared.help(helpKey{mode: mode, mouse: m.mouse, width: width, theme: m.theme.key()}, m.keys)
+	return r.s, r.w
+}
+
+func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 	var want []key.Binding
-	switch {
-	case m.overlay == overlayHelp:
-		want = []key.Binding{bind("esc", "close"), bind("↑↓", "scroll"), k.Quit}
-	case m.overlay == overlayLinks:
-		want = []key.Binding{bind("enter", "copy"), bind("↑/↓", "choose"), k.Close, k.Quit}
-	case m.search != nil:
-		want = []key.Binding{bind("n/N", "next/previous"), bind("esc", "clear"), k.Help, k.Search, k.Quit}
+	switch k.mode {
+	case uint8(overlayHelp):
+		want = []key.Binding{bind("esc", "close"), keys.Quit, bind("↑↓", "scroll")}
+	case uint8(overlayLinks):
+		want = []key.Binding{bind("enter", "copy"), bind("esc", "close"), bind("↑↓", "choose"), keys.Quit}
+	case helpSearch:
+		want = []key.Binding{bind("n/N", "next/previous"), bind("esc", "clear"), keys.Search, keys.Help}
 	default:
 		mouse := bind("m", "select text")
-		if !m.mouse {
+		if !k.mouse {
 			mouse = bind("m", "mouse on")
 		}
-		want = []key.Binding{k.Help, k.Quit, bind("tab/←→", "sections"), bind("↑↓", "scroll"),
-			k.Search, k.Copy, mouse}
+		want = []key.Binding{keys.Help, keys.Quit, bind("tab/←→", "sections"), bind("↑↓", "scroll"),
+			keys.Search, keys.Copy, mouse}
 	}
-	h := m.st.Help
-	var chosen []key.Binding
-	for _, b := range want {
-		try := append(chosen, b)
-		if lipgloss.Width(h.ShortHelpView(try)) > width {
-			if len(chosen) >= 2 {
-				break
-			}
-			continue
+	h := st.Help
+	sepW := cellWidth(h.ShortSeparator)
+	itemW := func(b key.Binding) int { return cellWidth(b.Help().Key) + 1 + cellWidth(b.Help().Desc) }
+	chosen := want[:2:2]
+	used := itemW(want[0]) + sepW + itemW(want[1])
+	for _, b := range want[2:] {
+		if used+sepW+itemW(b) <= k.width {
+			chosen = append(chosen, b)
+			used += sepW + itemW(b)
 		}
-		chosen = try
 	}
-	// Keep the order readers expect: actions first, help and quit last.
-	if m.overlay == overlayNone && m.search == nil && len(chosen) >= 2 {
+	if k.mode == 0 {
+		// Actions first, then help and quit, as readers expect.
 		chosen = append(chosen[2:], chosen[0], chosen[1])
 	}
-	return h.ShortHelpView(chosen)
+	s := h.ShortHelpView(chosen)
+	if used > k.width {
+		s, used = cut(s, max(k.width, 0)), max(k.width, 0)
+	}
+	return row{s, used}
 }
 
 // bind is a help-only binding: it documents keys matched elsewhere.
@@ -483,115 +380,34 @@ func bind(keys, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
 }
 
-// tooSmall is the screen for windows below the minimum size.
-func (m *Model) tooSmall() []string {
+// tooSmall is the screen for windows below the minimum size: what the
+// minimum is, and the plain-text alternative.
+func (m *Model) tooSmall() []row {
 	w := m.width
 	cmd := m.opts.SSHCommand
 	if cmd == "" {
 		cmd = "ssh host"
 	}
 	st := m.st
-	var rows []string
-	add := func(s string, style lipgloss.Style) {
+	var rows []row
+	add := func(s string, style interface{ Render(...string) string }) {
 		for _, l := range wrap(s, w) {
-			rows = append(rows, style.Render(l))
+			rows = append(rows, row{style.Render(l), cellWidth(l)})
 		}
 	}
 	add("Window too small", st.Title)
 	add("This window is "+strconv.Itoa(m.width)+"×"+strconv.Itoa(m.height)+
-		"; the résumé needs at least "+strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight)+".", lipgloss.NewStyle())
+		"; the résumé needs at least "+strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight)+".", st.Plain)
 	add("Enlarge the window, or read it as plain text:", st.Muted)
 	add(cmd+" text", st.Ranking)
 	// Centre the message when there is room.
 	if pad := (m.height - len(rows)) / 2; pad > 0 {
-		rows = append(make([]string, pad), rows...)
+		rows = append(make([]row, pad), rows...)
 	}
 	for i, r := range rows {
-		if n := (w - ansi.StringWidth(r)) / 2; n > 0 {
-			rows[i] = strings.Repeat(" ", n) + r
+		if n := (w - r.w) / 2; n > 0 && r.w > 0 {
+			rows[i] = row{spaces(n) + r.s, n + r.w}
 		}
 	}
 	return rows
-}
-
-// helpLines is the help screen: the key map's groups, side by side when
-// they fit, else one under another.
-func (m *Model) helpLines() []string {
-	st, w := m.st, m.lay.paneW
-	h := st.Help
-	groups := m.keys.FullHelp()
-	cols := make([][]string, len(groups))
-	colW := make([]int, len(groups))
-	for i, g := range groups {
-		block := h.FullHelpView([][]key.Binding{g})
-		cols[i] = append([]string{st.Heading.Render(helpGroupTitles[i])}, strings.Split(block, "\n")...)
-		for _, l := range cols[i] {
-			colW[i] = max(colW[i], ansi.StringWidth(l))
-		}
-	}
-	out := []string{st.OverlayTitle.Render("Keys"), ""}
-	const gap = 3
-	for i := 0; i < len(cols); {
-		// Put as many columns side by side as fit.
-		j, used := i, 0
-		for j < len(cols) && (j == i || used+gap+colW[j] <= w) {
-			if j > i {
-				used += gap
-			}
-			used += colW[j]
-			j++
-		}
-		height := 0
-		for c := i; c < j; c++ {
-			height = max(height, len(cols[c]))
-		}
-		for r := 0; r < height; r++ {
-			var b strings.Builder
-			for c := i; c < j; c++ {
-				cell := ""
-				if r < len(cols[c]) {
-					cell = cols[c][r]
-				}
-				if c < j-1 {
-					cell = padRight(cell, colW[c]+gap)
-				}
-				b.WriteString(cell)
-			}
-			out = append(out, strings.TrimRight(b.String(), " "))
-		}
-		out = append(out, "")
-		i = j
-	}
-	out = append(out, styled("The wheel scrolls, a click opens a section, m frees the mouse to select "+
-		"text. c and L copy through your terminal (OSC 52).", w, st.Muted)...)
-	for i, l := range out {
-		out[i] = ansi.Truncate(l, w, "…")
-	}
-	return out
-}
-
-// linkLines is the links list: every link in the résumé, the selected one
-// marked, each a hyperlink.
-func (m *Model) linkLines() []string {
-	st, w := m.st, m.lay.paneW
-	out := []string{st.OverlayTitle.Render("Links") + st.Muted.Render(" · enter copies the selected one"), ""}
-	lw := 0
-	for _, c := range m.info.links {
-		lw = max(lw, ansi.StringWidth(c.Label))
-	}
-	lw = min(lw, w/3)
-	for i, c := range m.info.links {
-		label := padRight(ansi.Truncate(c.Label, lw, "…"), lw)
-		mark, ls := "  ", st.Muted
-		if i == m.linkSel {
-			mark, ls = st.Selected.Render("› "), st.Selected
-		}
-		num := "  "
-		if i < 9 {
-			num = strconv.Itoa(i+1) + " "
-		}
-		text := ansi.Truncate(linkText(c), max(w-lw-6, 1), "…")
-		out = append(out, mark+st.Key.Render(num)+ls.Render(label)+"  "+st.Link.Hyperlink(c.URL).Render(text))
-	}
-	return out
 }

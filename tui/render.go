@@ -14,8 +14,9 @@ import (
 // the width, none holding a newline) and the same lines as plain text for
 // search. Pages are immutable and shared between sessions.
 type page struct {
-	lines []string
-	plain []string
+	lines  []string
+	plain  []string
+	widths []int // cells per line
 }
 
 // document is a résumé rendered for one pane width and theme.
@@ -59,10 +60,12 @@ func (b *builder) page() page {
 		b.lines = b.lines[:len(b.lines)-1]
 	}
 	plain := make([]string, len(b.lines))
+	widths := make([]int, len(b.lines))
 	for i, l := range b.lines {
 		plain[i] = ansi.Strip(l)
+		widths[i] = cellWidth(plain[i])
 	}
-	return page{lines: b.lines, plain: plain}
+	return page{lines: b.lines, plain: plain, widths: widths}
 }
 
 func (b *builder) add(lines ...string) { b.lines = append(b.lines, lines...) }
@@ -73,6 +76,31 @@ func (b *builder) blank() {
 	}
 }
 
+// cellWidth is how many cells s takes on screen. Terminals count some
+// emoji sequences differently (per code point, or per cluster, depending
+// on whether they support Unicode core mode); taking the larger of the two
+// keeps every row inside the window either way.
+func cellWidth(s string) int {
+	return max(ansi.StringWidth(s), ansi.StringWidthWc(s))
+}
+
+// truncate shortens plain text to at most w cells, ending it with an
+// ellipsis when it cuts.
+func truncate(s string, w int) string {
+	if cellWidth(s) <= w {
+		return s
+	}
+	for n := w - 1; n > 0; n-- {
+		if t := ansi.Truncate(s, n, ""); cellWidth(t) < w {
+			return t + "…"
+		}
+	}
+	if w >= 1 {
+		return "…"
+	}
+	return ""
+}
+
 // wrap breaks plain text into lines of at most width cells, breaking long
 // words when it must.
 func wrap(s string, width int) []string {
@@ -81,11 +109,31 @@ func wrap(s string, width int) []string {
 	if s == "" {
 		return nil
 	}
-	out := strings.Split(ansi.Wrap(s, width, ""), "\n")
-	for i, l := range out {
-		out[i] = strings.TrimRight(l, " ")
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(s, width, ""), "\n") {
+		out = append(out, fitLine(strings.TrimRight(l, " "), width)...)
 	}
 	return out
+}
+
+// fitLine breaks a line that some terminals count wider than width (see
+// cellWidth) into pieces that fit by both counts.
+func fitLine(l string, width int) []string {
+	var out []string
+	for cellWidth(l) > width {
+		n := width
+		head := ansi.Truncate(l, n, "")
+		for n > 1 && cellWidth(head) > width {
+			n--
+			head = ansi.Truncate(l, n, "")
+		}
+		if head == "" {
+			break // one cluster wider than the line: the frame cuts it
+		}
+		out = append(out, head)
+		l = ansi.TruncateLeft(l, ansi.StringWidth(head), "")
+	}
+	return append(out, l)
 }
 
 // styled wraps plain text to width and styles each line on its own, so a
@@ -113,7 +161,7 @@ func indent(lines []string, first, rest string) []string {
 // pair lays out left and right on one line, right-aligned, when both fit;
 // otherwise right goes on its own line under left.
 func pair(left string, ls lipgloss.Style, right string, rs lipgloss.Style, width int) []string {
-	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	lw, rw := cellWidth(left), cellWidth(right)
 	switch {
 	case right == "":
 		return styled(left, width, ls)
@@ -166,17 +214,17 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 		b.heading("Contact")
 		lw := 0
 		for _, c := range info.contacts {
-			lw = max(lw, ansi.StringWidth(c.Label))
+			lw = max(lw, cellWidth(c.Label))
 		}
 		lw = min(lw, b.w/3)
 		for _, c := range info.contacts {
-			label := ansi.Truncate(c.Label, lw, "…")
-			pad := strings.Repeat(" ", lw-ansi.StringWidth(label)+2)
+			label := truncate(c.Label, lw)
+			pad := strings.Repeat(" ", lw-cellWidth(label)+2)
 			vs := st.Link
 			if c.URL == "" {
 				vs = lipgloss.NewStyle()
 			} else {
-				vs = vs.Hyperlink(c.URL)
+				vs = vs.Hyperlink(linkURI(c.URL))
 			}
 			vw := b.w - 2 - lw - 2
 			if vw < 12 {
@@ -185,7 +233,11 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 				b.add(indent(styled(linkText(c), b.w-4, vs), "    ", "    ")...)
 				continue
 			}
-			lines := styled(linkText(c), vw, vs)
+			text := linkText(c)
+			if cellWidth(text) > vw {
+				text = shortURL(c) // the link still goes to the full address
+			}
+			lines := styled(text, vw, vs)
 			b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
 		}
 	}
@@ -194,7 +246,7 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 		b.heading("Sections")
 		tw := 0
 		for _, s := range info.sections[1:] {
-			tw = max(tw, ansi.StringWidth(s.Title))
+			tw = max(tw, cellWidth(s.Title))
 		}
 		for i, s := range info.sections[1:] {
 			num := " "
@@ -209,7 +261,7 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 				b.add(indent(flow(names, b.w-4, st.Muted, st.TagSep), "    ", "    ")...)
 				continue
 			}
-			head += strings.Repeat(" ", tw-ansi.StringWidth(s.Title)+2)
+			head += strings.Repeat(" ", tw-cellWidth(s.Title)+2)
 			b.add(indent(flow(names, b.w-col, st.Muted, st.TagSep), head, strings.Repeat(" ", col))...)
 		}
 	}
@@ -305,7 +357,7 @@ func (b *builder) entry(e content.Entry, w int) {
 	st := b.st
 	ts := st.Title
 	if e.URL != "" {
-		ts = ts.Hyperlink(e.URL)
+		ts = ts.Hyperlink(linkURI(e.URL))
 	}
 	title := e.Title
 	sub := e.Subtitle
@@ -318,10 +370,10 @@ func (b *builder) entry(e content.Entry, w int) {
 		b.tags(e.Tags, w)
 	}
 	if e.URL != "" {
-		b.add(styled(e.URL, w, st.Link.Hyperlink(e.URL))...)
+		b.add(styled(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
 	}
 	if short := strings.TrimSpace(e.Summary); short != "" && !strings.Contains(short, "\n") &&
-		ansi.StringWidth(short) <= w {
+		cellWidth(short) <= w {
 		// A one-line note (an advisor, a year) belongs with the heading.
 		b.add(short)
 	} else {
@@ -364,7 +416,7 @@ func flow(items []string, w int, st, sepSt lipgloss.Style) []string {
 		}
 	}
 	for _, t := range items {
-		tw := ansi.StringWidth(t)
+		tw := cellWidth(t)
 		if lw > 0 && lw+3+tw > w {
 			flush()
 		}
@@ -405,7 +457,7 @@ func (b *builder) skills(sec content.Section) {
 		start := len(b.lines)
 		long := false
 		for _, t := range e.Tags {
-			long = long || ansi.StringWidth(t) > 20
+			long = long || cellWidth(t) > 20
 		}
 		switch {
 		case len(e.Tiers) > 0:
@@ -456,4 +508,33 @@ func (b *builder) tiers(e content.Entry, w int) {
 		}
 	}
 	b.tags(extra, w)
+}
+
+// linkURI is a URL as an OSC 8 hyperlink carries it: only printable ASCII,
+// everything else percent-encoded. Raw UTF-8 inside the escape sequence
+// can hold bytes that terminals (and Bubble Tea's renderer) read as
+// control characters ending it, spilling the address onto the screen.
+func linkURI(u string) string {
+	for i := 0; i < len(u); i++ {
+		if u[i] <= ' ' || u[i] >= 0x7f {
+			return percentEncode(u)
+		}
+	}
+	return u
+}
+
+func percentEncode(u string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if c <= ' ' || c >= 0x7f {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -47,6 +47,19 @@ func (t Theme) key() themeKey {
 	return themeFullLight
 }
 
+// themeProfile and themeDark give back a Theme with the given key.
+func themeProfile(k themeKey) colorprofile.Profile {
+	switch k {
+	case themeANSIDark, themeANSILight:
+		return colorprofile.ANSI
+	case themeMono:
+		return colorprofile.ASCII
+	}
+	return colorprofile.TrueColor
+}
+
+func themeDark(k themeKey) bool { return k == themeFullDark || k == themeANSIDark || k == themeMono }
+
 // palette holds a theme's colours; nil means the terminal's default.
 type palette struct {
 	accent, accent2, tag, muted, faint, rule color.Color
@@ -96,6 +109,9 @@ type Styles struct {
 	// Header.
 	Name, Label, Contact, ContactSep lipgloss.Style
 
+	// Plain is the terminal's own colours: body text.
+	Plain lipgloss.Style
+
 	// Navigation: tabs in narrow windows, a sidebar in wide ones.
 	Tab, TabActive, TabRule, TabRuleActive, TabMore lipgloss.Style
 	Side, SideActive, SideNum, SideMark, SideCount  lipgloss.Style
@@ -131,7 +147,7 @@ func NewStyles(t Theme) *Styles {
 	k := t.key()
 	p := palettes[k]
 	n := lipgloss.NewStyle()
-	s := &Styles{mono: k == themeMono}
+	s := &Styles{mono: k == themeMono, Plain: n}
 
 	s.Name = n.Bold(true).Padding(0, 1)
 	if p.accent != nil {

@@ -73,7 +73,9 @@ type Model struct {
 	themeChosen   bool // the visitor picked a theme with t: keep it
 	st            *Styles
 	doc           *document
+	chrome        *chrome
 	lay           layout
+	pane          paneText // what the pane shows: a page, a highlighted page, an overlay
 
 	active  int
 	offsets []int // scroll position per section, kept while browsing
@@ -442,14 +444,24 @@ func (m *Model) wheel(ms tea.Mouse) {
 
 // click opens the section whose tab or sidebar entry was clicked.
 func (m *Model) click(ms tea.Mouse) {
-	if !m.mouse || ms.Button != tea.MouseLeft || m.lay.small {
+	l := &m.lay
+	if !m.mouse || ms.Button != tea.MouseLeft || l.small || m.chrome == nil {
 		return
 	}
 	m.flash = ""
-	m.render() // the click targets are where the last frame drew them
-	for _, t := range m.lay.targets {
-		if ms.Y == t.y && ms.X >= t.x0 && ms.X < t.x1 {
-			m.setActive(t.sec)
+	x, y := ms.X-l.frameX-l.padX, ms.Y-l.navY
+	if l.sideW > 0 {
+		if x >= 0 && x < l.sideW && y >= 0 && y < min(len(m.info.sections), l.paneH) {
+			m.setActive(y)
+		}
+		return
+	}
+	if y != 0 {
+		return
+	}
+	for _, s := range m.chrome.tabSpans[m.active] {
+		if x >= s.x0 && x < s.x1 {
+			m.setActive(s.sec)
 			return
 		}
 	}
@@ -590,6 +602,7 @@ func (m *Model) relayout() {
 		return
 	}
 	m.doc = shared.doc(m.info, m.lay.paneW, m.theme)
+	m.chrome = shared.chrome(m.info, m.lay.innerW, m.lay.sideW, m.theme)
 	m.vp.SetWidth(m.lay.paneW)
 	m.vp.SetHeight(m.lay.paneH)
 	if m.search != nil {
@@ -610,21 +623,29 @@ func (m *Model) showPage() {
 	}
 	switch m.overlay {
 	case overlayHelp:
-		m.vp.SetContentLines(m.helpLines())
+		m.setPane(m.helpLines())
 		return
 	case overlayLinks:
 		off := m.vp.YOffset()
-		m.vp.SetContentLines(m.linkLines())
+		m.setPane(m.linkLines())
 		m.vp.SetYOffset(off)
 		return
 	}
 	p := m.doc.pages[m.active]
-	lines := p.lines
+	text := paneText{lines: p.lines, widths: p.widths}
 	if s := m.search; s != nil && len(s.matches) > 0 && s.counts[m.active] > 0 {
-		lines = m.highlight(p.lines, s)
+		text.lines = m.highlight(p.lines, s)
 	}
-	m.vp.SetContentLines(lines)
+	m.setPane(text)
 	m.vp.SetYOffset(m.offsets[m.active])
+}
+
+// setPane shows text in the pane. The viewport keeps the scroll position;
+// it is given the lines (shared, never modified: none holds a newline) so
+// that its paging stays exact.
+func (m *Model) setPane(text paneText) {
+	m.pane = text
+	m.vp.SetContentLines(text.lines)
 }
 
 // highlight returns a copy of lines with the search matches of the active
