@@ -169,8 +169,17 @@ func FuzzModel(f *testing.F) {
 		if wide {
 			r = wideResume()
 		}
-		runEvents(t, r, int(w%1100), int(h%1100), data)
+		runEvents(t, r, fuzzSize(w), fuzzSize(h), data)
 	})
+}
+
+// fuzzSize maps the fuzzer's number to a window size: mostly up to 255
+// (where layouts change), sometimes 1000.
+func fuzzSize(v uint16) int {
+	if v >= 0xff00 {
+		return 1000
+	}
+	return int(v % 256)
 }
 
 func TestEventDecoderIsTotal(t *testing.T) {
