@@ -249,12 +249,18 @@ func TestSessionsShareRenderings(t *testing.T) {
 }
 
 func TestCacheIsBounded(t *testing.T) {
-	c := &cache{docs: map[docKey]*docEntry{}, infos: map[*content.Resume]*infoEntry{}}
+	c := newCache()
+	c.limit = 8
 	info := c.info(content.Default())
-	for w := 0; w < cacheLimit+50; w++ {
-		c.doc(info, minPaneWidth+w%200, Theme{Profile: colorprofile.Profile(w / 200 % 6), Dark: w%2 == 0})
+	for w := range 40 {
+		d := c.doc(info, minPaneWidth+w, Theme{Dark: w%2 == 0})
+		c.chrome(info, minPaneWidth+w, 0, Theme{Dark: w%2 == 0})
+		c.help(helpKey{width: w}, DefaultKeyMap())
+		if d == nil || len(d.pages) != len(info.sections) {
+			t.Fatal("evicting broke a rendering")
+		}
 	}
-	if len(c.docs) > cacheLimit {
-		t.Errorf("cache holds %d documents, limit %d", len(c.docs), cacheLimit)
+	if len(c.docs) > c.limit || len(c.chromes) > c.limit || len(c.helps) > c.limit {
+		t.Errorf("cache holds %d documents, %d chromes, %d helps; limit %d", len(c.docs), len(c.chromes), len(c.helps), c.limit)
 	}
 }

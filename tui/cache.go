@@ -69,6 +69,7 @@ type chromeEntry struct {
 }
 
 type cache struct {
+	limit   int // entries per map
 	mu      sync.Mutex
 	docs    map[docKey]*docEntry
 	chromes map[chromeKey]*chromeEntry
@@ -77,16 +78,16 @@ type cache struct {
 }
 
 func newCache() *cache {
-	return &cache{docs: map[docKey]*docEntry{}, chromes: map[chromeKey]*chromeEntry{},
+	return &cache{limit: cacheLimit, docs: map[docKey]*docEntry{}, chromes: map[chromeKey]*chromeEntry{},
 		infos: map[*content.Resume]*infoEntry{}, helps: map[helpKey]row{}}
 }
 
 var shared = newCache()
 
-// evict drops an arbitrary entry when a map is full: simple, bounded, and
-// the entries are cheap to rebuild.
-func evict[K comparable, V any](m map[K]V) {
-	if len(m) < cacheLimit {
+// evict drops an arbitrary entry when a map holds limit entries: simple,
+// bounded, and the entries are cheap to rebuild.
+func evict[K comparable, V any](m map[K]V, limit int) {
+	if len(m) < limit {
 		return
 	}
 	for k := range m {
@@ -99,7 +100,7 @@ func (c *cache) info(r *content.Resume) *resumeInfo {
 	c.mu.Lock()
 	e := c.infos[r]
 	if e == nil {
-		evict(c.infos)
+		evict(c.infos, c.limit)
 		e = &infoEntry{}
 		c.infos[r] = e
 	}
@@ -115,7 +116,7 @@ func (c *cache) doc(info *resumeInfo, width int, t Theme) *document {
 	c.mu.Lock()
 	e := c.docs[k]
 	if e == nil {
-		evict(c.docs)
+		evict(c.docs, c.limit)
 		e = &docEntry{}
 		c.docs[k] = e
 	}
@@ -131,7 +132,7 @@ func (c *cache) chrome(info *resumeInfo, innerW, sideW int, t Theme) *chrome {
 	c.mu.Lock()
 	e := c.chromes[k]
 	if e == nil {
-		evict(c.chromes)
+		evict(c.chromes, c.limit)
 		e = &chromeEntry{}
 		c.chromes[k] = e
 	}
@@ -147,7 +148,7 @@ func (c *cache) help(k helpKey, keys *KeyMap) row {
 	defer c.mu.Unlock()
 	r, ok := c.helps[k]
 	if !ok {
-		evict(c.helps)
+		evict(c.helps, c.limit)
 		r = buildShortHelp(k, keys, stylesFor(Theme{Profile: themeProfile(k.theme), Dark: themeDark(k.theme)}))
 		c.helps[k] = r
 	}
