@@ -197,6 +197,9 @@ func (s *Server) Stop() {
 var oursWants = [][2]string{
 	{"--max-sessions", "100000"},
 	{"--max-sessions-per-ip", "100000"},
+	{"--rate-per-ip", "1000000"},
+	{"--burst-per-ip", "1000000"},
+	{"--reload-interval", "0"},
 	{"--shutdown-grace", "1s"},
 	{"--log-level", "error"},
 }
