@@ -67,7 +67,7 @@ func (s *Server) admit(c net.Conn) *trackedConn {
 	}
 	tc.ip, tc.ipHeld = peer, true
 	if len(s.cfg.TrustedProxies) > 0 {
-		tc.Conn = &headerGuard{Conn: c, reject: func() { tc.refusal.Store(refuseProxyHeader) }}
+		tc.Conn = &headerGuard{Conn: c}
 	}
 	return tc
 }
@@ -178,7 +178,6 @@ type trackedConn struct {
 	ipHeld bool
 
 	bytesIn, bytesOut atomic.Int64
-	refusal           atomic.Value // string: why the connection was refused mid-way
 	state             atomic.Pointer[conn]
 	closeOnce         sync.Once
 }
@@ -220,13 +219,14 @@ var (
 var errUntrustedProxyHeader = errors.New("PROXY header from an untrusted address")
 
 // headerGuard refuses a PROXY protocol header from an address that is not a
-// trusted proxy, so that the address it claims is never used. It looks at
+// trusted proxy, so that the address it claims is never used: the handshake
+// fails with errUntrustedProxyHeader, which handshakeFailed counts as a
+// refusal. It looks at
 // the client's first bytes only when the SSH layer first reads, which is
 // after the server has sent its version: a client that waits for the
 // server's version first (PuTTY) is not held up.
 type headerGuard struct {
 	net.Conn
-	reject  func()
 	decided bool
 	buf     []byte // bytes read while deciding, still to be returned
 	err     error
@@ -257,7 +257,6 @@ func (g *headerGuard) decide() {
 		v2 := couldBe(tmp[:have], proxyV2Sig)
 		if (v1 && have >= len(proxyV1Sig)) || (v2 && have >= len(proxyV2Sig)) {
 			g.decided, g.err = true, errUntrustedProxyHeader
-			g.reject()
 			return
 		}
 		if !v1 && !v2 {
