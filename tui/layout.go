@@ -350,8 +350,8 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 		if !k.mouse {
 			mouse = bind("m", "mouse on")
 		}
-		want = []key.Binding{keys.Help, keys.Quit, bind("tab/←→", "sections"), bind("↑↓", "scroll"),
-			keys.Search, keys.Copy, mouse}
+		want = []key.Binding{keys.Help, keys.Quit, bind("←→", "sections"), keys.Search, keys.Copy,
+			bind("↑↓", "scroll"), mouse}
 	}
 	h := st.Help
 	sepW := cellWidth(h.ShortSeparator)
