@@ -292,11 +292,22 @@ func (ss *session) startRequest(kind string, payload []byte) (bool, func()) {
 // session with exit status 1 and a logged stack, never the server.
 func (ss *session) runHandler() {
 	defer close(ss.handlerDone)
-	defer ss.logEnd()
-	defer ss.exitOnReturn()
-	defer ss.c.releaseSlot(ss)
+	defer ss.handlerReturned()
 	defer ss.recoverGo("handler")
 	ss.s.ssh.Handler(ss)
+}
+
+// handlerReturned frees the session's server-wide and per-address slots,
+// logs the session and sends the exit status, in that order: a visitor
+// who has its exit status can open the next session at once, and the log
+// line comes before the connection's disconnect line.
+func (ss *session) handlerReturned() {
+	ss.c.releaseSlot(ss)
+	ss.logEnd(true)
+	ss.mu.Lock()
+	code := ss.exitCode
+	ss.mu.Unlock()
+	_ = ss.Exit(code)
 }
 
 // recoverGo is deferred first in every goroutine a session starts: a
@@ -309,15 +320,6 @@ func (ss *session) recoverGo(where string) {
 	ss.logPanic(where, r, debug.Stack())
 	ss.markPanic()
 	ss.cancel()
-}
-
-// exitOnReturn sends the exit status and closes the channel when the
-// handler did not.
-func (ss *session) exitOnReturn() {
-	ss.mu.Lock()
-	code := ss.exitCode
-	ss.mu.Unlock()
-	_ = ss.Exit(code)
 }
 
 // checkIdle ends the session when the visitor has typed nothing for the
@@ -380,15 +382,16 @@ func (ss *session) finish() {
 	}
 	ss.mu.Unlock()
 	ss.c.releaseSession(ss)
-	ss.logEnd()
+	ss.logEnd(false)
 }
 
-// logEnd logs the session line, once: when the handler returns, or when
-// the channel closes if no handler ran.
-func (ss *session) logEnd() {
+// logEnd logs the session line, once: when the handler returns (withExit:
+// with the exit status it is about to send), or when the channel closes if
+// no handler ran.
+func (ss *session) logEnd(withExit bool) {
 	ss.logOnce.Do(func() {
 		ss.mu.Lock()
-		kind, reason, code, exited := ss.kind, ss.reason, ss.exitCode, ss.exited
+		kind, reason, code := ss.kind, ss.reason, ss.exitCode
 		ss.mu.Unlock()
 		attrs := []any{"remote", ss.c.remote, "kind", kindOrNone(kind)}
 		if ss.pty != nil {
@@ -399,7 +402,7 @@ func (ss *session) logEnd() {
 		}
 		attrs = append(attrs, "duration", time.Since(ss.start).Round(time.Millisecond),
 			"bytes_out", ss.bytesOut.Load())
-		if exited {
+		if withExit {
 			attrs = append(attrs, "exit", code)
 		}
 		if reason != "" {

@@ -46,7 +46,7 @@ func (m *tickModel) View() tea.View {
 
 func TestIdleTimeoutCountsOnlyInput(t *testing.T) {
 	cfg := testConfig(t)
-	cfg.IdleTimeout = 400 * time.Millisecond
+	cfg.IdleTimeout = time.Second
 	ts := newTestServer(t, cfg)
 	var frames atomic.Int64
 	ts.newModel = func(*content.Resume, tui.Options) tea.Model { return &tickModel{frames: &frames} }
@@ -349,6 +349,7 @@ func TestWindowChangeFlood(t *testing.T) {
 func TestClosedChannelEndsProgram(t *testing.T) {
 	ts := startServer(t, testConfig(t))
 	c := ts.dial(t)
+	run(t, c, "version") // the connection's goroutines are all up
 	baseline := goroutines()
 	p := openPTY(t, c, "", 80, 24)
 	p.waitFor(t, "Wenging Luo", 5*time.Second)

@@ -94,6 +94,7 @@ func TestHeaderGuard(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			client, srv := net.Pipe()
+			defer srv.Close() // unblocks the writer when the guard stops reading
 			go func() {
 				// one byte at a time, the worst case for deciding
 				_, _ = io.Copy(client, iotest.OneByteReader(strings.NewReader(tt.in)))
