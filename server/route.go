@@ -23,9 +23,10 @@ type route struct {
 const commandList = "text [--width N], markdown, json, help, version"
 
 // parseRoute routes a session. raw is the exec command as sent ("" for a
-// shell), pty whether the visitor has a terminal, sections the section IDs
-// of the résumé being served.
-func parseRoute(raw string, pty bool, sections []string) route {
+// shell), pty whether the visitor has a terminal; lookup finds the section
+// a name means (tui.LookupSection: an ID or title in any case, or an
+// unambiguous prefix).
+func parseRoute(raw string, pty bool, lookup func(string) (string, bool)) route {
 	if strings.TrimSpace(raw) == "" {
 		if pty {
 			return route{kind: kindTUI}
@@ -53,19 +54,16 @@ func parseRoute(raw string, pty bool, sections []string) route {
 		}
 		return route{kind: kindCommand, command: name}
 	}
-	for _, id := range sections {
-		if name != id {
-			continue
-		}
-		if len(rest) > 0 {
-			return refusal(fmt.Sprintf("the section %s takes no arguments", name))
-		}
-		if !pty {
-			return refusal(fmt.Sprintf("the section %s opens the interactive résumé, which needs a terminal (ssh -t)", name))
-		}
-		return route{kind: kindTUI, section: name}
+	id, ok := lookup(name)
+	switch {
+	case !ok:
+		return refusal(fmt.Sprintf("unknown command %q", clientString(name)))
+	case len(rest) > 0:
+		return refusal(fmt.Sprintf("the section %s takes no arguments", id))
+	case !pty:
+		return refusal(fmt.Sprintf("the section %s opens the interactive résumé, which needs a terminal (ssh -t)", id))
 	}
-	return refusal(fmt.Sprintf("unknown command %q", clientString(name)))
+	return route{kind: kindTUI, section: id}
 }
 
 // refusal is a command route that prints one line on stderr and exits 1.

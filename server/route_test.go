@@ -14,7 +14,15 @@ import (
 )
 
 func TestParseRoute(t *testing.T) {
-	sections := []string{"overview", "experience"}
+	lookup := func(name string) (string, bool) {
+		switch strings.ToLower(name) {
+		case "overview":
+			return "overview", true
+		case "experience", "exp":
+			return "experience", true
+		}
+		return "", false
+	}
 	tests := []struct {
 		name string
 		raw  string
@@ -38,6 +46,7 @@ func TestParseRoute(t *testing.T) {
 		{name: "version", raw: "version", want: route{kind: kindCommand, command: "version"}},
 		{name: "json with argument", raw: "json pretty", err: "json takes no arguments"},
 		{name: "section with pty", raw: "experience", pty: true, want: route{kind: kindTUI, section: "experience"}},
+		{name: "section by another name", raw: "Exp", pty: true, want: route{kind: kindTUI, section: "experience"}},
 		{name: "section without pty", raw: "experience", err: "needs a terminal"},
 		{name: "unknown", raw: "rm -rf /", err: `unknown command "rm"`},
 		{name: "unbalanced quote", raw: `text "`, err: "cannot read the command"},
@@ -46,7 +55,7 @@ func TestParseRoute(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := parseRoute(tt.raw, tt.pty, sections)
+			got := parseRoute(tt.raw, tt.pty, lookup)
 			if tt.err != "" {
 				if got.kind != kindCommand || !strings.Contains(got.err, tt.err) {
 					t.Fatalf("parseRoute(%q) = %+v, want a refusal containing %q", tt.raw, got, tt.err)

@@ -149,7 +149,10 @@ func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ss := sessionOf(sess)
 		ss.resume = s.Resume()
-		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, tui.SectionIDs(ss.resume))
+		r := ss.resume
+		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, func(name string) (string, bool) {
+			return tui.LookupSection(r, name)
+		})
 		ss.mu.Lock()
 		ss.kind = ss.route.kind
 		ss.mu.Unlock()

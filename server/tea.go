@@ -41,17 +41,18 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 
 	pty, _, _ := ss.Pty()
 	env := append(ss.Environ(), "TERM="+pty.Term)
+	// No terminal to probe on this side: the profile comes from TERM,
+	// COLORTERM and NO_COLOR, as the visitor's terminal announced them.
+	profile := colorprofile.Env(env)
 	win, seq := ss.windowSeq()
-	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height})
+	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height, Profile: profile})
 	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel},
 		tea.WithContext(ctx),
 		tea.WithInput(&eofReader{r: ss, eof: cancel}),
 		tea.WithOutput(ss),
 		tea.WithEnvironment(env),
 		tea.WithWindowSize(win.Width, win.Height),
-		// No terminal to probe on this side: take the profile from TERM
-		// and COLORTERM, as the visitor's terminal announced them.
-		tea.WithColorProfile(colorprofile.Env(env)),
+		tea.WithColorProfile(profile),
 		tea.WithoutSignalHandler(),
 		tea.WithFilter(noSuspend),
 	)

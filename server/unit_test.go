@@ -15,6 +15,9 @@ import (
 	"unicode/utf8"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/tui"
 )
 
 // fakeMeta is the ConnMetadata of a visitor.
@@ -197,9 +200,10 @@ func FuzzParseRoute(f *testing.F) {
 		f.Add(s, true)
 		f.Add(s, false)
 	}
-	sections := []string{"overview", "experience"}
+	r0 := content.Default()
+	lookup := func(name string) (string, bool) { return tui.LookupSection(r0, name) }
 	f.Fuzz(func(t *testing.T, raw string, pty bool) {
-		r := parseRoute(raw, pty, sections)
+		r := parseRoute(raw, pty, lookup)
 		switch r.kind {
 		case kindTUI:
 			if !pty {
