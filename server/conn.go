@@ -160,6 +160,7 @@ func (c *conn) authenticated(m gossh.ConnMetadata, method string, key gossh.Publ
 		c.keyFP = hostkey.Fingerprint(key)
 	}
 	attrs := []any{"remote", c.remote, "user", c.user, "client", c.client, "auth", method}
+	c.s.preauth.remove(c.tc)
 	if c.keyFP != "" {
 		attrs = append(attrs, "key", c.keyFP)
 	}

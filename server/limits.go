@@ -12,7 +12,8 @@ import (
 // Refusal reasons: the label values of resume_refusals_total and the
 // "reason" of refused log lines. The set is fixed so the metric stays small.
 const (
-	refuseBusy         = "server_busy"         // --max-sessions connections open
+	refuseBusy         = "server_busy"         // --max-sessions connections open, all authenticated
+	refuseEvicted      = "handshake_evicted"   // still in its handshake when the server was full
 	refuseIPConns      = "ip_connections"      // --max-sessions-per-ip connections from the address
 	refuseIPRate       = "ip_rate"             // --rate-per-ip exceeded
 	refuseProxyHeader  = "proxy_header"        // bad, missing or untrusted PROXY header
@@ -24,9 +25,8 @@ const (
 	refuseEnv          = "env"                 // an env request over the caps
 )
 
-// refusalLine is what a refused visitor reads, one line, before the
-// connection closes. OpenSSH prints it as
-// "kex_exchange_identification: banner line 0: resume: ...".
+// refusalLine is what a refused visitor reads before the connection
+// closes (see refusalMessage).
 var refusalLine = map[string]string{
 	refuseBusy:        "resume: the server is busy, please try again in a minute",
 	refuseIPConns:     "resume: too many connections from your address, please close one and try again",

@@ -216,15 +216,48 @@ func TestConnectionRate(t *testing.T) {
 	_ = c.Close()
 }
 
-// TestGlobalCap refuses every address once the server is full.
+// TestGlobalCap refuses every address once the server is full of
+// visitors; connections that sit silent in the handshake make room for new
+// ones instead.
 func TestGlobalCap(t *testing.T) {
 	cfg := testConfig(t)
-	cfg.MaxSessions = 2
-	cfg.MaxSessionsPerIP = 2
+	cfg.MaxSessions = 3
+	cfg.MaxSessionsPerIP = 3
 	ts := startServer(t, cfg)
+
+	// Three silent connections fill the server...
+	var silent []net.Conn
+	for range 3 {
+		nc, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		silent = append(silent, nc)
+	}
+	eventually(t, 5*time.Second, "silent connections admitted", func() bool { return ts.openConns.Load() == 3 })
+	// ...yet a visitor from another address gets in, in place of the oldest.
+	c, err := ts.dialFrom("127.0.0.2")
+	if err != nil {
+		t.Fatalf("visitor refused while the server held only silent connections: %v", err)
+	}
+	defer c.Close()
+	if got := run(t, c, "version"); got.exit != 0 {
+		t.Fatalf("exit %d", got.exit)
+	}
+	_ = silent[0].SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.Copy(io.Discard, silent[0]); err != nil {
+		t.Errorf("the oldest silent connection was not closed: %v", err)
+	}
+
+	// With every slot held by visitors, a newcomer is refused.
+	for _, nc := range silent[1:] {
+		nc.Close()
+	}
+	eventually(t, 5*time.Second, "silent connections gone", func() bool { return ts.openConns.Load() == 1 })
 	ts.dial(t)
 	ts.dial(t)
-	if line := readRefusal(t, ts.addr, "127.0.0.2"); !strings.Contains(line, "server is busy") {
+	if line := readRefusal(t, ts.addr, "127.0.0.3"); !strings.Contains(line, "server is busy") {
 		t.Errorf("full server: visitor read %q", line)
 	}
 }

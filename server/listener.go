@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"container/list"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -45,12 +46,13 @@ func (s *Server) admit(c net.Conn) *trackedConn {
 		s.refuse(c, peer, refuseShutdown)
 		return nil
 	}
-	if s.openConns.Add(1) > int64(s.cfg.MaxSessions) {
+	if s.openConns.Add(1) > int64(s.cfg.MaxSessions) && !s.preauth.evictOldest(s) {
 		s.openConns.Add(-1)
 		s.refuse(c, peer, refuseBusy)
 		return nil
 	}
 	tc := &trackedConn{Conn: c, s: s, peer: peer}
+	s.preauth.add(tc)
 	if s.trustedProxy(peer) {
 		// The header must come first; its address is checked against the
 		// per-address limits in connCallback.
@@ -61,6 +63,7 @@ func (s *Server) admit(c net.Conn) *trackedConn {
 		return tc
 	}
 	if reason := s.limiter.admitConn(peer, time.Now()); reason != "" {
+		s.preauth.remove(tc)
 		s.openConns.Add(-1)
 		s.refuse(c, peer, reason)
 		return nil
@@ -180,6 +183,7 @@ type trackedConn struct {
 	bytesIn, bytesOut atomic.Int64
 	state             atomic.Pointer[conn]
 	closeOnce         sync.Once
+	preauthElem       *list.Element // in Server.preauth until authenticated; guarded by its mutex
 }
 
 func (c *trackedConn) Read(b []byte) (int, error) {
@@ -198,6 +202,7 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 func (c *trackedConn) Close() error {
 	err := c.Conn.Close()
 	c.closeOnce.Do(func() {
+		c.s.preauth.remove(c)
 		if c.ipHeld {
 			c.s.limiter.releaseConn(c.ip)
 		}
@@ -208,6 +213,51 @@ func (c *trackedConn) Close() error {
 		c.s.checkDrained()
 	})
 	return err
+}
+
+// preauthList orders the connections that have not authenticated yet,
+// oldest first. When the server is full, a new connection takes the place
+// of the oldest of them instead of being refused: connections that sit
+// silent in the handshake (slowloris) cannot keep real visitors out, who
+// finish their handshake in milliseconds.
+type preauthList struct {
+	mu sync.Mutex
+	l  list.List
+}
+
+func (p *preauthList) add(tc *trackedConn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tc.preauthElem = p.l.PushBack(tc)
+}
+
+// remove takes tc off the list: it has authenticated, or closed.
+func (p *preauthList) remove(tc *trackedConn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if tc.preauthElem != nil {
+		p.l.Remove(tc.preauthElem)
+		tc.preauthElem = nil
+	}
+}
+
+// evictOldest closes the oldest connection still in its handshake, and
+// reports whether there was one.
+func (p *preauthList) evictOldest(s *Server) bool {
+	p.mu.Lock()
+	e := p.l.Front()
+	if e == nil {
+		p.mu.Unlock()
+		return false
+	}
+	tc := e.Value.(*trackedConn)
+	p.l.Remove(e)
+	tc.preauthElem = nil
+	p.mu.Unlock()
+	s.metrics.refusals.WithLabelValues(refuseEvicted).Inc()
+	s.log.Info("refused", "remote", tc.RemoteAddr().String(), "reason", refuseEvicted)
+	_ = tc.Close()
+	return true
 }
 
 // The two PROXY protocol signatures: version 1 is text, version 2 binary.

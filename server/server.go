@@ -44,6 +44,7 @@ type Server struct {
 
 	closing      atomic.Bool
 	openConns    atomic.Int64 // accepted TCP connections not yet closed
+	preauth      preauthList  // those of them still in the handshake
 	openSessions atomic.Int64
 
 	mu    sync.Mutex
