@@ -35,7 +35,7 @@ func (m fakeMeta) LocalAddr() net.Addr   { return &net.TCPAddr{IP: net.IPv4(192,
 // "none" first, so end-to-end tests only ever see that one.)
 func TestAuthMethods(t *testing.T) {
 	ts := newTestServer(t, testConfig(t))
-	c := &conn{s: ts.Server, remote: "192.0.2.1:5"}
+	c := &conn{s: ts.Server, tc: &trackedConn{s: ts.Server}, remote: "192.0.2.1:5"}
 	cfg := c.serverConfig()
 	meta := fakeMeta{"visitor", "SSH-2.0-OpenSSH_9.9"}
 
