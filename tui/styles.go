@@ -84,16 +84,18 @@ var palettes = [themeCount]palette{
 		curFg: lipgloss.Color("#FFFFFF"), curBg: lipgloss.Color("#D7620B"),
 		nameFg: lipgloss.Color("#FFFFFF"),
 	},
+	// In 16 colours, text is never bright black: some palettes (Solarized)
+	// make it the background colour. Only rules use it.
 	themeANSIDark: {
 		accent: lipgloss.BrightBlue, accent2: lipgloss.BrightMagenta,
-		tag: lipgloss.Cyan, muted: nil, faint: lipgloss.BrightBlack, rule: lipgloss.BrightBlack,
+		tag: lipgloss.Cyan, muted: nil, faint: nil, rule: lipgloss.BrightBlack,
 		matchFg: lipgloss.Black, matchBg: lipgloss.Yellow,
 		curFg: lipgloss.Black, curBg: lipgloss.BrightYellow,
 		nameFg: lipgloss.Black,
 	},
 	themeANSILight: {
 		accent: lipgloss.Blue, accent2: lipgloss.Magenta,
-		tag: lipgloss.Cyan, muted: nil, faint: lipgloss.BrightBlack, rule: lipgloss.BrightBlack,
+		tag: lipgloss.Cyan, muted: nil, faint: nil, rule: lipgloss.BrightBlack,
 		matchFg: lipgloss.Black, matchBg: lipgloss.Yellow,
 		curFg: lipgloss.White, curBg: lipgloss.Red,
 		nameFg: lipgloss.BrightWhite,
