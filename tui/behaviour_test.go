@@ -110,6 +110,13 @@ func TestSearchPasteIsTheVisitorsNotTheServers(t *testing.T) {
 	if n := len([]rune(m.search.query)); n == 0 || n > maxQuery {
 		t.Errorf("pasted query has %d runes, want 1..%d", n, maxQuery)
 	}
+	// Escape sequences in a paste never reach the screen.
+	m = newModel(t, "", 80, 24)
+	keys(t, m, "/")
+	send(m, tea.PasteMsg{Content: "\x1b]52;c;aGk=\x07\x1b[2J\x9b31m"})
+	if v := m.View().Content; strings.Contains(v, "\x1b]52;") || strings.Contains(v, "\x1b[2J") || strings.Contains(v, "\x9b") {
+		t.Errorf("a pasted escape sequence reached the screen: %q", m.search.query)
+	}
 }
 
 func TestDeepLinks(t *testing.T) {
@@ -143,6 +150,10 @@ func TestDeepLinks(t *testing.T) {
 	m = newModel(t, "nonsense", 80, 24)
 	if m.active != 0 || !strings.Contains(plainView(m), "No section “nonsense”") {
 		t.Errorf("an unknown section should open the overview and say so:\n%s", plainView(m))
+	}
+	m = newModel(t, "\x1b]52;c;aGk=\x07\x1b[2Jevil", 80, 24)
+	if v := m.View().Content; strings.Contains(v, "\x1b]52") || strings.Contains(v, "\x1b[2J") {
+		t.Error("an unknown section name reached the screen with its escape sequences")
 	}
 	if ids := SectionIDs(r); strings.Join(ids, ",") != "overview,education,experience,projects,teaching,awards,skills" {
 		t.Errorf("SectionIDs = %v", ids)

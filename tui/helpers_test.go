@@ -137,16 +137,5 @@ func checkFits(tb testing.TB, m *Model, w, h int, context string) {
 	}
 }
 
-func sectionIndex(tb testing.TB, m *Model, id string) int {
-	tb.Helper()
-	for i, s := range m.info.sections {
-		if s.ID == id {
-			return i
-		}
-	}
-	tb.Fatalf("no section %q", id)
-	return -1
-}
-
 // cutCells returns the cells [start, end) of a plain line.
 func cutCells(s string, start, end int) string { return ansi.Cut(s, start, end) }

@@ -94,12 +94,11 @@ func (m *Model) computeLayout() layout {
 // is built, so drawing measures nothing; a row that would not fit (which
 // the layout should never produce) is cut.
 type frame struct {
-	b       strings.Builder
-	w, h    int
-	rows    int
-	left    string
-	leftW   int
-	lastRow bool
+	b     strings.Builder
+	w, h  int
+	rows  int
+	left  string
+	leftW int
 }
 
 func (f *frame) add(s string, w int) {

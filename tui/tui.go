@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/safetext"
 )
 
 // Options configure one session's model.
@@ -122,7 +123,8 @@ func New(r *content.Resume, opts Options) *Model {
 				}
 			}
 		} else {
-			m.flash = "No section “" + clip(opts.Section, 20) + "” here; showing " + m.info.sections[0].Title
+			// The name comes from the visitor: it reaches the screen cleaned.
+			m.flash = "No section “" + clip(safetext.Line(opts.Section), 20) + "” here; showing " + m.info.sections[0].Title
 		}
 	}
 	m.st = stylesFor(m.theme)
