@@ -39,20 +39,13 @@ func LoadOrCreate(path string) (signer gossh.Signer, created bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("host key: encode: %w", err)
 	}
-	// O_EXCL: two servers starting at once must not overwrite each other's key.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
+	// Write a temporary file, then link it into place: the link fails if a
+	// key appeared meanwhile, so two servers starting at once on one data
+	// directory agree on one key, and neither can read a half-written file.
+	if err := writeNew(path, pem.EncodeToMemory(block)); errors.Is(err, fs.ErrExist) {
 		signer, err = Load(path)
 		return signer, false, err
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("host key: %w", err)
-	}
-	if _, err := f.Write(pem.EncodeToMemory(block)); err != nil {
-		f.Close()
-		return nil, false, fmt.Errorf("host key: write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
+	} else if err != nil {
 		return nil, false, fmt.Errorf("host key: write %s: %w", path, err)
 	}
 	signer, err = gossh.NewSignerFromKey(priv)
@@ -92,4 +85,26 @@ func SSHFP(owner string, key gossh.PublicKey) ([]string, error) {
 	}
 	sum := sha256.Sum256(key.Marshal())
 	return []string{fmt.Sprintf("%s IN SSHFP %d 2 %s", owner, alg, strings.ToLower(fmt.Sprintf("%x", sum[:])))}, nil
+}
+
+// writeNew creates path with data and mode 0600, atomically, failing with
+// fs.ErrExist when path already exists.
+func writeNew(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Link(f.Name(), path)
 }
