@@ -77,6 +77,7 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 		newRenderCmd(),
 		newValidateCmd(),
+		newHealthcheckCmd(),
 	)
 	return root
 }
