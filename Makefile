@@ -1,9 +1,9 @@
 # The README's test command is `make test`; .ci/run runs it too.
 GO ?= go
 
-.PHONY: test vet vet-stockv1 race run bench
+.PHONY: test vet vet-stockv1 race run bench release deploy-test
 
-test: vet vet-stockv1 race
+test: vet vet-stockv1 race deploy-test
 
 vet:
 	$(GO) vet ./...
@@ -22,3 +22,23 @@ run:
 # The full load benchmark: a few minutes; see docs/performance.md.
 bench:
 	$(GO) run ./bench/cmd/load
+
+# release builds the binary the container image ships. The Dockerfile's build
+# stage runs this same target, so the image and `make release` cannot differ
+# in flags: a static binary (no cgo), no build paths in it (-trimpath), the
+# version and commit stamped with -ldflags.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
+OUT ?= dist/resume
+VERSION_PKG := github.com/laphets/resume/internal/version
+RELEASE_LDFLAGS = -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Commit=$(COMMIT)
+
+release:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(RELEASE_LDFLAGS)' -o '$(OUT)' ./cmd/resume
+
+# deploy/ is its own module too: its tests prove the deployment files
+# (Dockerfile, Compose, Kubernetes, systemd) with those formats' own heavy
+# parsers, kept out of the server's dependencies.
+deploy-test:
+	$(GO) -C deploy vet ./...
+	$(GO) -C deploy test -race -count=1 ./...
