@@ -3,20 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/laphets/resume/internal/healthcheck"
+	"github.com/laphets/resume/server"
 )
 
 func newHealthcheckCmd() *cobra.Command {
 	var (
-		addr        = envOr("RESUME_ADDR", ":23234")
-		metricsAddr = os.Getenv("RESUME_METRICS_ADDR")
+		addr        = server.DefaultAddr
+		metricsAddr string
 		timeout     = healthcheck.Timeout
 	)
+	var twins *pflag.FlagSet
 	cmd := &cobra.Command{
 		Use:   "healthcheck",
 		Short: "Exit 0 if the local server is serving (for container health checks)",
@@ -34,6 +36,9 @@ it needs no shell.`,
   resume healthcheck --metrics-addr :9234`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(twins); err != nil {
+				return fmt.Errorf("healthcheck: %w", err)
+			}
 			if timeout <= 0 {
 				return fmt.Errorf("healthcheck: --timeout %v: want a positive duration such as 3s", timeout)
 			}
@@ -66,17 +71,9 @@ it needs no shell.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", addr, "SSH address the server listens on ($RESUME_ADDR)")
-	f.StringVar(&metricsAddr, "metrics-addr", metricsAddr, "metrics address whose /healthz must also answer; empty skips it ($RESUME_METRICS_ADDR)")
+	f.StringVar(&addr, "addr", addr, "SSH address the server listens on")
+	f.StringVar(&metricsAddr, "metrics-addr", metricsAddr, "metrics address whose /healthz must also answer; empty skips it")
 	f.DurationVar(&timeout, "timeout", timeout, "time the whole check may take")
+	twins = envTwins(f, "addr", "metrics-addr")
 	return cmd
-}
-
-// envOr is the environment variable name's value, or def when it is unset
-// or empty: the default of a flag with an environment twin.
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
 }

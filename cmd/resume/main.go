@@ -78,6 +78,8 @@ func newRootCmd() *cobra.Command {
 		newRenderCmd(),
 		newValidateCmd(),
 		newHealthcheckCmd(),
+		newFingerprintCmd(),
+		newKeygenCmd(),
 	)
 	return root
 }

@@ -3,8 +3,10 @@
 package hostkey
 
 import (
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/pem"
 	"errors"
@@ -67,6 +69,24 @@ func Load(path string) (gossh.Signer, error) {
 
 // Fingerprint is the key's SHA256 fingerprint as OpenSSH prints it.
 func Fingerprint(key gossh.PublicKey) string { return gossh.FingerprintSHA256(key) }
+
+// Describe is the key's line in the format of `ssh-keygen -l`: size in bits,
+// SHA256 fingerprint, comment and type, as in
+// "256 SHA256:abc... /data/ssh_host_ed25519_key (ED25519)".
+func Describe(key gossh.PublicKey, comment string) string {
+	bits, name := 0, strings.ToUpper(strings.TrimPrefix(key.Type(), "ssh-"))
+	if ck, ok := key.(gossh.CryptoPublicKey); ok {
+		switch k := ck.CryptoPublicKey().(type) {
+		case ed25519.PublicKey:
+			bits, name = 256, "ED25519"
+		case *ecdsa.PublicKey:
+			bits, name = k.Curve.Params().BitSize, "ECDSA"
+		case *rsa.PublicKey:
+			bits, name = k.N.BitLen(), "RSA"
+		}
+	}
+	return fmt.Sprintf("%d %s %s (%s)", bits, Fingerprint(key), comment, name)
+}
 
 // SSHFP returns the SSHFP DNS records for key, owner being the host name
 // (for example "resume.example.com."). Only the SHA-256 type (2) is given:

@@ -246,13 +246,28 @@ func TestSSHFPMatchesSSHKeygen(t *testing.T) {
 				t.Fatalf("SSHFP = %q\nssh-keygen -r = %q", got, want)
 			}
 
+			// ssh-keygen -l prints the comment of the .pub file: the
+			// default, user@host.
 			fp, err := exec.Command("ssh-keygen", "-l", "-E", "sha256", "-f", path+".pub").Output()
 			if err != nil {
 				t.Fatalf("ssh-keygen -l: %v", err)
 			}
-			if f := strings.Fields(string(fp)); len(f) < 2 || f[1] != Fingerprint(signer.PublicKey()) {
-				t.Fatalf("Fingerprint = %s, ssh-keygen -l = %q", Fingerprint(signer.PublicKey()), fp)
+			_, comment, _, _, err := gossh.ParseAuthorizedKey(mustRead(t, path+".pub"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := Describe(signer.PublicKey(), comment), strings.TrimSpace(string(fp)); got != want {
+				t.Fatalf("Describe = %q\nssh-keygen -l = %q", got, want)
 			}
 		})
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
