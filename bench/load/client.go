@@ -205,7 +205,7 @@ func (s *Session) WaitFor(cond func(*Screen) bool, timeout time.Duration) (Mark,
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return Mark{}, fmt.Errorf("%w; screen:\n%s", s.err, s.screen)
+		return Mark{}, fmt.Errorf("%w; screen:\n%s", s.err, s.screen.Top(5))
 	case <-t.C:
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -215,13 +215,18 @@ func (s *Session) WaitFor(cond func(*Screen) bool, timeout time.Duration) (Mark,
 			return m, nil
 		default:
 		}
-		return Mark{}, fmt.Errorf("timed out after %v; screen:\n%s", timeout, s.screen)
+		return Mark{}, fmt.Errorf("timed out after %v; screen:\n%s", timeout, s.screen.Top(5))
 	}
 }
 
 // WaitFirstFrame waits until the name is on screen.
 func (s *Session) WaitFirstFrame(timeout time.Duration) (Mark, error) {
-	m, err := s.WaitFor(func(sc *Screen) bool { return sc.Contains(Name) }, timeout)
+	s.mu.Lock()
+	if s.screen != nil {
+		s.screen.Watch(Name)
+	}
+	s.mu.Unlock()
+	m, err := s.WaitFor(func(sc *Screen) bool { return sc.Seen() }, timeout)
 	if err != nil {
 		return Mark{}, fmt.Errorf("first frame: %w", err)
 	}

@@ -51,7 +51,7 @@ func DefaultOptions() Options {
 		IdleFor:     5 * time.Second,
 		MaxHold:     5000,
 		MaxHoldSize: Size{100, 30},
-		MaxHoldOn:   []string{Ours, StockV2, StockV1},
+		MaxHoldOn:   []string{Ours},
 		Timeout:     20 * time.Second,
 	}
 }
@@ -134,7 +134,7 @@ func dialer(srv *Server, size Size, o Options) *Dialer {
 
 func (o Options) logf(format string, args ...any) {
 	if o.Log != nil {
-		fmt.Fprintf(o.Log, format+"\n", args...)
+		fmt.Fprintf(o.Log, time.Now().Format("15:04:05 ")+format+"\n", args...)
 	}
 }
 

@@ -29,6 +29,8 @@ type Screen struct {
 	dirty   bool
 	p       *ansi.Parser
 	replies []byte
+	watch   string // text to notice, even if it scrolls off
+	seen    bool
 }
 
 // NewScreen returns a blank w×h screen.
@@ -101,8 +103,30 @@ func (s *Screen) Contains(text string) bool {
 	return false
 }
 
+// Watch makes Seen report whether text has been on screen at any moment
+// from now on: output that prints a page and scrolls on (cat in a short
+// window) still showed it.
+func (s *Screen) Watch(text string) {
+	s.watch = text
+	s.seen = s.Contains(text)
+}
+
+// Seen reports whether the watched text is or was on screen.
+func (s *Screen) Seen() bool {
+	if !s.seen && s.watch != "" {
+		s.seen = s.Contains(s.watch)
+	}
+	return s.seen
+}
+
 // String returns the screen as lines, for failure messages.
 func (s *Screen) String() string { return strings.Join(s.Rows(), "\n") }
+
+// Top returns the first n rows, for failure messages.
+func (s *Screen) Top(n int) string {
+	rows := s.Rows()
+	return strings.Join(rows[:min(n, len(rows))], "\n")
+}
 
 func (s *Screen) clear(from, to int) {
 	for i := from; i < to; i++ {
@@ -178,6 +202,13 @@ func (s *Screen) lineFeed() {
 
 func (s *Screen) scrollUp(n int) {
 	n = min(n, s.bot-s.top+1)
+	if s.watch != "" && !s.seen {
+		for y := s.top; y < s.top+n; y++ {
+			if strings.Contains(s.Row(y), s.watch) {
+				s.seen = true
+			}
+		}
+	}
 	copy(s.cells[s.top*s.w:(s.bot+1)*s.w], s.cells[(s.top+n)*s.w:(s.bot+1)*s.w])
 	s.clear((s.bot+1-n)*s.w, (s.bot+1)*s.w)
 }

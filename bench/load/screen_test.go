@@ -83,3 +83,18 @@ func TestScreenContains(t *testing.T) {
 	// Garbage must not panic or move outside the screen.
 	_, _ = s.Write([]byte("\x1b[999;999H\x1b[999@\x1b[999P\x1b[999L\x1b[999M\x1b[0;0r\x1b[5;2r\x1b[99999b\b\b\b\t\t\t\t\t\x1bM\x1bM\x1bM"))
 }
+
+func TestScreenSeenScrolledAway(t *testing.T) {
+	s := NewScreen(20, 2)
+	s.Watch("Wenging Luo")
+	if s.Seen() {
+		t.Fatal("seen on a blank screen")
+	}
+	_, _ = s.Write([]byte("Wenging Luo\r\nlabel\r\nsummary\r\nmore"))
+	if s.Contains("Wenging Luo") {
+		t.Fatal("the name should have scrolled away")
+	}
+	if !s.Seen() {
+		t.Fatal("a name that scrolled away was on screen")
+	}
+}
