@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -33,6 +34,7 @@ type Options struct {
 	MaxHoldSize Size          // at this size
 	MaxHoldOn   []string      // on these servers
 	Timeout     time.Duration // per session, to connect and to draw
+	PprofDir    string        // save our server's CPU and heap profiles here; empty: don't
 	Log         io.Writer     // progress; nil for none
 }
 
@@ -97,7 +99,8 @@ func Measure(ctx context.Context, bins Binaries, name, tmp string, size Size, o 
 		o.logf("  %s %s: %s", name, size, r.Err)
 		return r
 	}
-	srv, err := Start(ctx, bins, name, tmp, size.W)
+	pprof := o.PprofDir != "" && name == Ours
+	srv, err := Start(ctx, bins, name, tmp, size.W, pprof)
 	if err != nil {
 		return fail("start", err)
 	}
@@ -106,10 +109,10 @@ func Measure(ctx context.Context, bins Binaries, name, tmp string, size Size, o 
 		srv.Stop()
 		return fail("latency", err)
 	}
-	rate(ctx, d, o, &r)
+	profiled(ctx, srv, o, "profile?seconds="+fmt.Sprint(int(math.Ceil(o.RateFor.Seconds()))), "cpu-sessions-"+size.String(), func() { rate(ctx, d, o, &r) })
 	srv.Stop()
 
-	if srv, err = Start(ctx, bins, name, tmp, size.W); err != nil {
+	if srv, err = Start(ctx, bins, name, tmp, size.W, pprof); err != nil {
 		return fail("start", err)
 	}
 	err = hold(ctx, srv, dialer(srv, size, o), o, &r)
@@ -119,7 +122,7 @@ func Measure(ctx context.Context, bins Binaries, name, tmp string, size Size, o 
 	}
 
 	if o.MaxHold > 0 && size == o.MaxHoldSize && slices.Contains(o.MaxHoldOn, name) {
-		if srv, err = Start(ctx, bins, name, tmp, size.W); err != nil {
+		if srv, err = Start(ctx, bins, name, tmp, size.W, false); err != nil {
 			return fail("start", err)
 		}
 		maxHold(ctx, dialer(srv, size, o), o, &r)
@@ -382,6 +385,9 @@ func hold(ctx context.Context, srv *Server, d *Dialer, o Options, r *Run) error 
 		return err
 	}
 	u1, err := TreeUsage(srv.PID())
+	if err == nil {
+		profiled(ctx, srv, o, "heap", fmt.Sprintf("heap-%d-held-%s", len(held), d.size()), nil)
+	}
 	if err != nil {
 		return err
 	}
@@ -398,6 +404,28 @@ func hold(ctx context.Context, srv *Server, d *Dialer, o Options, r *Run) error 
 	r.Processes = u1.Procs
 	o.logf("  %s: %d held: %.0f KiB/session, idle %.3f cores", d.size(), r.Held, r.MemPerSessionKB, r.IdleCPUCores)
 	return nil
+}
+
+// profiled runs f while saving the server's profile kind as name, when
+// profiling; f may be nil for a point-in-time profile such as the heap.
+func profiled(ctx context.Context, srv *Server, o Options, kind, name string, f func()) {
+	if o.PprofDir == "" || srv.metrics == "" {
+		if f != nil {
+			f()
+		}
+		return
+	}
+	path := filepath.Join(o.PprofDir, srv.Name+"-"+name+".pb.gz")
+	done := make(chan error, 1)
+	go func() { done <- srv.Profile(ctx, kind, path) }()
+	if f != nil {
+		f()
+	}
+	if err := <-done; err != nil {
+		o.logf("  profile: %v", err)
+		return
+	}
+	o.logf("  profile: %s", path)
 }
 
 // maxHold opens up to MaxHold sessions and reports how many were held with

@@ -8,8 +8,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
@@ -92,6 +94,7 @@ type Server struct {
 	Signer ssh.Signer // client key it accepts, if it needs one
 	Keys   bool       // whether a keypress has a visible effect
 
+	metrics string // our metrics listener, when profiling
 	cmd    *exec.Cmd
 	wrap   []string // runs the server: wrap[0] wrap[1:]... server args...
 	dir    string
@@ -102,7 +105,10 @@ type Server struct {
 // Start runs the named server on a fresh loopback address with its state in
 // a new directory under tmp, for a window of w columns (OpenSSH prints the
 // text résumé at that width), and waits until it accepts connections.
-func Start(ctx context.Context, bins Binaries, name, tmp string, w int) (*Server, error) {
+//
+// With pprof set, our server also serves its profiles on a loopback
+// metrics address (see Server.Profile).
+func Start(ctx context.Context, bins Binaries, name, tmp string, w int, pprof bool) (*Server, error) {
 	bin, ok := bins[name]
 	if !ok {
 		return nil, fmt.Errorf("%s: not built", name)
@@ -120,6 +126,11 @@ func Start(ctx context.Context, bins Binaries, name, tmp string, w int) (*Server
 	switch name {
 	case Ours:
 		args, err = oursArgs(ctx, bin, addr, dir)
+		if err == nil && pprof {
+			if s.metrics, err = freeAddr(); err == nil {
+				args = append(args, "--metrics-addr", s.metrics, "--pprof")
+			}
+		}
 	case StockV2, StockV1:
 		args = []string{"-addr", addr, "-host-key", filepath.Join(dir, "host_ed25519")}
 	case OpenSSH:
@@ -145,6 +156,36 @@ func Start(ctx context.Context, bins Binaries, name, tmp string, w int) (*Server
 		return nil, fmt.Errorf("%s: %w; output:\n%s", name, err, s.out.String())
 	}
 	return s, nil
+}
+
+// Profile saves the server's pprof profile kind (heap, allocs,
+// profile?seconds=N, ...) to path. It fails unless the server was started
+// with pprof.
+func (s *Server) Profile(ctx context.Context, kind, path string) error {
+	if s.metrics == "" {
+		return errors.New("no profiles: start with pprof")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.metrics+"/debug/pprof/"+kind, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("profile %s: %w", kind, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("profile %s: %s", kind, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("profile %s: %w", kind, err)
+	}
+	return f.Close()
 }
 
 // PID is the server's process id.

@@ -51,6 +51,7 @@ func run() error {
 	flag.IntVar(&o.MaxHold, "max-hold", o.MaxHold, "the most sessions to hold at once (0: skip)")
 	maxHoldOn := flag.String("max-hold-on", strings.Join(o.MaxHoldOn, ","), "servers to try the most sessions on")
 	flag.DurationVar(&o.Timeout, "timeout", o.Timeout, "per session, to connect and to draw the first frame")
+	flag.StringVar(&o.PprofDir, "pprof", "", "save our server's CPU profile (opening sessions) and heap profile (sessions held) in this directory")
 	quiet := flag.Bool("q", false, "no progress on stderr")
 	flag.Parse()
 
@@ -60,7 +61,9 @@ func run() error {
 	}
 	o.MaxHoldOn = strings.Split(*maxHoldOn, ",")
 	if *smoke {
+		pp := o.PprofDir
 		o = load.SmokeOptions()
+		o.PprofDir = pp
 		if !isSet("sizes") {
 			o.Sizes = []load.Size{{W: 80, H: 24}}
 		}
