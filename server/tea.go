@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"runtime/debug"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/termrender"
 	"github.com/laphets/resume/tui"
 )
 
@@ -46,7 +50,8 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	profile := colorprofile.Env(env)
 	win, seq := ss.windowSeq()
 	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height, Profile: profile})
-	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel},
+	out := newTUIOutput(ss, profile, win.Width, win.Height)
+	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel, out: out},
 		tea.WithContext(ctx),
 		tea.WithInput(&eofReader{r: ss, eof: cancel}),
 		tea.WithOutput(ss),
@@ -55,12 +60,20 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 		tea.WithColorProfile(profile),
 		tea.WithoutSignalHandler(),
 		tea.WithFilter(noSuspend),
+		// Views are drawn by out as soon as they exist. Bubble Tea's cell
+		// renderer would keep two cell buffers of the window's size per
+		// session and draw only on a 60 Hz tick that wakes idle sessions;
+		// with it off, the tick only flushes Bubble Tea's own queries,
+		// which safeModel sends itself, so it can run at its slowest.
+		tea.WithoutRenderer(),
+		tea.WithFPS(1),
 	)
 	ss.setResize(func(w ssh.Window) {
 		p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 	}, seq)
 	_, err := p.Run()
 	ss.setResize(nil, 0)
+	out.close()
 
 	if msg := goodbye[ss.endReason()]; msg != "" {
 		_, _ = io.WriteString(ss, "\n"+msg+"\n")
@@ -97,12 +110,66 @@ func (e *eofReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// tuiOutput draws a session's views the moment the program produces them,
+// line by line, in the visitor's colour profile, and writes the terminal
+// requests the model makes (background colour, clipboard) at once.
+type tuiOutput struct {
+	mu    sync.Mutex
+	w     io.Writer            // the session, for requests
+	color *colorprofile.Writer // the session, colours converted
+	r     *termrender.Renderer
+}
+
+func newTUIOutput(w io.Writer, p colorprofile.Profile, width, height int) *tuiOutput {
+	if p <= colorprofile.NoTTY {
+		// A PTY session is a terminal: keep the cursor moves, drop colour.
+		p = colorprofile.ASCII
+	}
+	return &tuiOutput{w: w, color: &colorprofile.Writer{Forward: w, Profile: p}, r: termrender.New(width, height)}
+}
+
+func (o *tuiOutput) draw(v tea.View) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if b := o.r.Render(nil, v); len(b) > 0 {
+		_, _ = o.color.Write(b)
+	}
+}
+
+func (o *tuiOutput) resize(w, h int) {
+	o.mu.Lock()
+	o.r.Resize(w, h)
+	o.mu.Unlock()
+}
+
+func (o *tuiOutput) request(seq string) {
+	o.mu.Lock()
+	_, _ = io.WriteString(o.w, seq)
+	o.mu.Unlock()
+}
+
+func (o *tuiOutput) close() {
+	o.mu.Lock()
+	_, _ = o.w.Write(o.r.Close(nil))
+	o.mu.Unlock()
+}
+
+// The messages of tea.RequestBackgroundColor and tea.SetClipboard are
+// unexported; Bubble Tea would write their sequences only on its next
+// frame tick. safeModel recognises them by type and writes them itself.
+var (
+	backgroundRequest = reflect.TypeOf(tea.RequestBackgroundColor())
+	clipboardRequest  = reflect.TypeOf(tea.SetClipboard("")())
+)
+
 // safeModel recovers panics in the model it wraps and in the commands that
-// model returns, logs them with the stack, and quits the program.
+// model returns, logs them with the stack, and quits the program. It also
+// hands the model's views and terminal requests to out.
 type safeModel struct {
 	m    tea.Model
 	ss   *session
 	quit func()
+	out  *tuiOutput
 }
 
 func (sm *safeModel) Init() (cmd tea.Cmd) {
@@ -112,14 +179,20 @@ func (sm *safeModel) Init() (cmd tea.Cmd) {
 
 func (sm *safeModel) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	defer sm.recover("update", func() { cmd = tea.Quit })
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		sm.out.resize(ws.Width, ws.Height)
+	}
 	next, c := sm.m.Update(msg)
 	sm.m = next
 	return sm, sm.wrap(c)
 }
 
-func (sm *safeModel) View() (v tea.View) {
-	defer sm.recover("view", func() { v = tea.NewView("") })
-	return sm.m.View()
+// View draws the model's view and gives Bubble Tea, whose renderer is off,
+// an empty one.
+func (sm *safeModel) View() tea.View {
+	defer sm.recover("view", func() {})
+	sm.out.draw(sm.m.View())
+	return tea.View{}
 }
 
 // recover is deferred; on a panic it logs, marks the session and runs
@@ -143,6 +216,14 @@ func (sm *safeModel) wrap(cmd tea.Cmd) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer sm.recover("command", func() { msg = nil })
 		msg = cmd()
+		switch reflect.TypeOf(msg) {
+		case backgroundRequest:
+			sm.out.request(ansi.RequestBackgroundColor)
+			return nil
+		case clipboardRequest:
+			sm.out.request(ansi.SetSystemClipboard(reflect.ValueOf(msg).String()))
+			return nil
+		}
 		if batch, ok := msg.(tea.BatchMsg); ok {
 			wrapped := make(tea.BatchMsg, len(batch))
 			for i, c := range batch {
