@@ -35,6 +35,7 @@ type Options struct {
 	MaxHoldOn   []string      // on these servers
 	Timeout     time.Duration // per session, to connect and to draw
 	PprofDir    string        // save our server's CPU and heap profiles here; empty: don't
+	OursEnv     []string      // added to our server's environment only, e.g. GOGC=50
 	Log         io.Writer     // progress; nil for none
 }
 
@@ -100,7 +101,7 @@ func Measure(ctx context.Context, bins Binaries, name, tmp string, size Size, o 
 		return r
 	}
 	pprof := o.PprofDir != "" && name == Ours
-	srv, err := Start(ctx, bins, name, tmp, size.W, pprof)
+	srv, err := Start(ctx, bins, name, tmp, size.W, pprof, o.OursEnv)
 	if err != nil {
 		return fail("start", err)
 	}
@@ -112,7 +113,7 @@ func Measure(ctx context.Context, bins Binaries, name, tmp string, size Size, o 
 	profiled(ctx, srv, o, "profile?seconds="+fmt.Sprint(int(math.Ceil(o.RateFor.Seconds()))), "cpu-sessions-"+size.String(), func() { rate(ctx, d, o, &r) })
 	srv.Stop()
 
-	if srv, err = Start(ctx, bins, name, tmp, size.W, pprof); err != nil {
+	if srv, err = Start(ctx, bins, name, tmp, size.W, pprof, o.OursEnv); err != nil {
 		return fail("start", err)
 	}
 	err = hold(ctx, srv, dialer(srv, size, o), o, &r)
@@ -122,7 +123,7 @@ func Measure(ctx context.Context, bins Binaries, name, tmp string, size Size, o 
 	}
 
 	if o.MaxHold > 0 && size == o.MaxHoldSize && slices.Contains(o.MaxHoldOn, name) {
-		if srv, err = Start(ctx, bins, name, tmp, size.W, false); err != nil {
+		if srv, err = Start(ctx, bins, name, tmp, size.W, false, o.OursEnv); err != nil {
 			return fail("start", err)
 		}
 		maxHold(ctx, dialer(srv, size, o), o, &r)

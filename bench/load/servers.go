@@ -108,7 +108,9 @@ type Server struct {
 //
 // With pprof set, our server also serves its profiles on a loopback
 // metrics address (see Server.Profile).
-func Start(ctx context.Context, bins Binaries, name, tmp string, w int, pprof bool) (*Server, error) {
+// env is added to our server's environment (GOGC=50, say), not the
+// baselines'.
+func Start(ctx context.Context, bins Binaries, name, tmp string, w int, pprof bool, env []string) (*Server, error) {
 	bin, ok := bins[name]
 	if !ok {
 		return nil, fmt.Errorf("%s: not built", name)
@@ -146,6 +148,9 @@ func Start(ctx context.Context, bins Binaries, name, tmp string, w int, pprof bo
 		s.cmd = exec.Command(bin, args...)
 	}
 	s.cmd.Dir = dir
+	if name == Ours && len(env) > 0 {
+		s.cmd.Env = append(os.Environ(), env...)
+	}
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%s: start: %w", name, err)

@@ -52,6 +52,7 @@ func run() error {
 	maxHoldOn := flag.String("max-hold-on", strings.Join(o.MaxHoldOn, ","), "servers to try the most sessions on")
 	flag.DurationVar(&o.Timeout, "timeout", o.Timeout, "per session, to connect and to draw the first frame")
 	flag.StringVar(&o.PprofDir, "pprof", "", "save our server's CPU profile (opening sessions) and heap profile (sessions held) in this directory")
+	oursEnv := flag.String("ours-env", "", "comma-separated KEY=VALUE added to our server's environment only (e.g. GOGC=50), to try runtime settings")
 	quiet := flag.Bool("q", false, "no progress on stderr")
 	flag.Parse()
 
@@ -61,9 +62,9 @@ func run() error {
 	}
 	o.MaxHoldOn = strings.Split(*maxHoldOn, ",")
 	if *smoke {
-		pp := o.PprofDir
+		pp, env := o.PprofDir, o.OursEnv
 		o = load.SmokeOptions()
-		o.PprofDir = pp
+		o.PprofDir, o.OursEnv = pp, env
 		if !isSet("sizes") {
 			o.Sizes = []load.Size{{W: 80, H: 24}}
 		}
@@ -72,6 +73,9 @@ func run() error {
 		o.Log = os.Stderr
 	}
 	names := strings.Split(*servers, ",")
+	if *oursEnv != "" {
+		o.OursEnv = strings.Split(*oursEnv, ",")
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
