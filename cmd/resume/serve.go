@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -87,6 +88,7 @@ SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
 			if err := applyEnv(cmd.Flags()); err != nil {
 				return err
 			}
+			tuneGC()
 			nets, err := server.ParseProxyNetworks(proxies)
 			if err != nil {
 				return fmt.Errorf("--proxy-protocol: %w", err)
@@ -110,6 +112,20 @@ SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
 	}
 	serveFlags(cmd.Flags(), &cfg, &proxies)
 	return cmd
+}
+
+// serveGCPercent is the garbage collector's target for the server unless
+// GOGC says otherwise. Held sessions are long-lived heap: at Go's default
+// of 100 the heap grows to twice what they use before a collection.
+// Measured with go run ./bench/cmd/load (1000 sessions at 100x30), 50 cut
+// memory per session from 364 to 312 KiB with no loss in sessions/s; 25
+// saved a little more but slowed accepting under load.
+const serveGCPercent = 50
+
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(serveGCPercent)
+	}
 }
 
 // hangups turns SIGHUP into reload requests until ctx ends.
