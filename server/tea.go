@@ -31,10 +31,12 @@ var goodbye = map[string]string{
 // runTUI runs the interactive résumé for one session, in place of Wish's
 // bubbletea middleware:
 //   - the program has no signal handler (the server's SIGTERM is not a
-//     visitor's), reads the session through eofReader so that it ends
-//     when the visitor's input does, and is killed through its context
-//     when the session must end (idle, time limit, shutdown, channel
-//     closed);
+//     visitor's), gets its input from readInput through eofReader so that
+//     it ends when the visitor's input does, and is killed through its
+//     context when the session must end (idle, time limit, shutdown,
+//     channel closed);
+//   - its views are drawn by tuiOutput the moment they exist, not by
+//     Bubble Tea's renderer on a frame tick;
 //   - window changes arrive coalesced from the session, with no goroutine
 //     while there are none;
 //   - panics in Init, Update, View and commands are recovered and logged
@@ -53,7 +55,9 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	out := newTUIOutput(ss, profile, win.Width, win.Height)
 	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel, out: out},
 		tea.WithContext(ctx),
-		tea.WithInput(&eofReader{r: ss, eof: cancel}),
+		// readInput feeds the program; Bubble Tea's own reader would
+		// build a 100 KB key table per session.
+		tea.WithInput(nil),
 		tea.WithOutput(ss),
 		tea.WithEnvironment(env),
 		tea.WithWindowSize(win.Width, win.Height),
@@ -68,6 +72,7 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 		tea.WithoutRenderer(),
 		tea.WithFPS(1),
 	)
+	go readInput(ctx, &eofReader{r: ss, eof: cancel}, p.Send)
 	ss.setResize(func(w ssh.Window) {
 		p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 	}, seq)

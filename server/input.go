@@ -1,0 +1,136 @@
+package server
+
+import (
+	"context"
+	"io"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
+
+const (
+	// inputWait is how long input that ends in a bare ESC, or in the start
+	// of a sequence, waits for the rest before it is taken as it is (a
+	// lone ESC is the Esc key). Bubble Tea waits as long.
+	inputWait = 50 * time.Millisecond
+	// maxPending bounds input held while a sequence is incomplete; more is
+	// garbage and is dropped.
+	maxPending = 4 << 10
+	// maxPaste bounds one bracketed paste; the rest is dropped.
+	maxPaste = 64 << 10
+)
+
+// readInput decodes a TUI visitor's input (keys, mouse, pastes and the
+// terminal's replies) and sends each event to the program until r ends or
+// ctx is done. It stands in for Bubble Tea's input reader, which builds a
+// key table of about 100 KB for every program: 70% of a held session's
+// heap. The decoder alone knows the sequences terminals send.
+func readInput(ctx context.Context, r io.Reader, send func(tea.Msg)) {
+	chunks := make(chan []byte)
+	go func() {
+		defer close(chunks)
+		for {
+			b := make([]byte, 512)
+			n, err := r.Read(b)
+			if n > 0 {
+				select {
+				case chunks <- b[:n]:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	in := inputDecoder{send: send}
+	var pending []byte
+	var wait <-chan time.Time
+	for {
+		expired := false
+		select {
+		case <-ctx.Done():
+			return
+		case c, ok := <-chunks:
+			if !ok {
+				return
+			}
+			pending = append(pending, c...)
+			if len(pending) > maxPending {
+				pending = pending[len(pending)-maxPending:]
+			}
+		case <-wait:
+			expired = true
+		}
+		pending = in.feed(pending, expired)
+		wait = nil
+		if len(pending) > 0 {
+			wait = time.After(inputWait)
+		} else {
+			pending = nil
+		}
+	}
+}
+
+// inputDecoder turns bytes into events, gathering bracketed pastes.
+type inputDecoder struct {
+	dec     uv.EventDecoder
+	send    func(tea.Msg)
+	pasting bool
+	paste   []byte
+}
+
+// feed decodes b and returns what is left of it: the start of a sequence
+// that may continue in the next read, unless expired.
+func (in *inputDecoder) feed(b []byte, expired bool) []byte {
+	for len(b) > 0 {
+		n, ev := in.dec.Decode(b)
+		if n <= 0 {
+			return nil
+		}
+		_, unknown := ev.(uv.UnknownEvent)
+		if !expired && n == len(b) && (unknown || b[0] == ansi.ESC && n <= 2) {
+			return b // maybe incomplete: wait for more
+		}
+		in.handle(ev, b[:n])
+		b = b[n:]
+	}
+	return b
+}
+
+func (in *inputDecoder) handle(ev uv.Event, raw []byte) {
+	switch e := ev.(type) {
+	case uv.MultiEvent:
+		for _, ev := range e {
+			in.handle(ev, nil)
+		}
+	case uv.PasteStartEvent:
+		in.pasting, in.paste = true, nil
+	case uv.PasteEndEvent:
+		if in.pasting {
+			in.send(uv.PasteEvent{Content: string(in.paste)})
+		}
+		in.pasting, in.paste = false, nil
+	case uv.UnknownEvent:
+		// Garbage or a reply nothing asked for.
+	case uv.KeyPressEvent:
+		if !in.pasting {
+			in.send(e)
+			return
+		}
+		text := []byte(e.Text)
+		if len(text) == 0 {
+			text = raw // Enter, Tab: the pasted bytes themselves
+		}
+		if len(in.paste)+len(text) <= maxPaste {
+			in.paste = append(in.paste, text...)
+		}
+	default:
+		if !in.pasting {
+			in.send(ev)
+		}
+	}
+}
