@@ -95,11 +95,11 @@ type Server struct {
 	Keys   bool       // whether a keypress has a visible effect
 
 	metrics string // our metrics listener, when profiling
-	cmd    *exec.Cmd
-	wrap   []string // runs the server: wrap[0] wrap[1:]... server args...
-	dir    string
-	out    *capBuffer
-	exited chan struct{}
+	cmd     *exec.Cmd
+	wrap    []string // runs the server: wrap[0] wrap[1:]... server args...
+	dir     string
+	out     *capBuffer
+	exited  chan struct{}
 }
 
 // Start runs the named server on a fresh loopback address with its state in
