@@ -72,7 +72,7 @@ func (r *Renderer) Render(buf []byte, v tea.View) []byte {
 	}
 	if r.clear {
 		r.clear = false
-		buf = append(buf, ansi.CursorHomePosition+ansi.EraseEntireScreen...)
+		buf = append(buf, ansi.ResetStyle+ansi.CursorHomePosition+ansi.EraseEntireScreen...)
 		r.lines = nil
 	}
 
@@ -97,12 +97,14 @@ func (r *Renderer) Render(buf []byte, v tea.View) []byte {
 		r.cursor = false
 	}
 	for _, y := range changed {
-		line := ""
+		line, old := "", ""
 		if y < len(next) {
 			line = next[y]
 		}
-		buf = append(buf, ansi.CursorPosition(1, y+1)...)
-		buf = r.appendLine(buf, line)
+		if y < len(r.lines) {
+			old = r.lines[y]
+		}
+		buf = r.appendLine(buf, y, old, line)
 	}
 	r.lines = padLines(next, r.h)
 	if c := v.Cursor; c != nil {
@@ -138,23 +140,78 @@ func (r *Renderer) Close(buf []byte) []byte {
 	return buf
 }
 
-// appendLine writes one row, cut to the window, and erases what is left of
-// the row after it. A full row is not followed by an erase: with the cursor
-// parked past the last column the erase would take the last character.
-func (r *Renderer) appendLine(buf []byte, line string) []byte {
-	w := ansi.StringWidth(line)
-	if w > r.w {
+// appendLine rewrites row y from old to line: from the first column where
+// they differ (at a point where no style or link is open, so the pen is
+// known), up to the last character that is not a blank in the default
+// style, then erases what is left of the row. A full row is not followed
+// by an erase: with the cursor parked past the last column the erase would
+// take the last character.
+func (r *Renderer) appendLine(buf []byte, y int, old, line string) []byte {
+	if ansi.StringWidth(line) > r.w {
 		line = ansi.Truncate(line, r.w, "")
-		w = ansi.StringWidth(line)
 	}
-	buf = append(buf, line...)
-	if strings.IndexByte(line, ansi.ESC) >= 0 {
+	from, end := plainSpan(line, old)
+	x := ansi.StringWidth(line[:from])
+	buf = append(buf, ansi.CursorPosition(x+1, y+1)...)
+	part := line[from:end]
+	buf = append(buf, part...)
+	if strings.IndexByte(part, ansi.ESC) >= 0 {
 		buf = append(buf, ansi.ResetStyle...)
 	}
-	if w < r.w {
+	if x+ansi.StringWidth(part) < r.w {
 		buf = append(buf, ansi.EraseLineRight...)
 	}
 	return buf
+}
+
+// plainSpan returns where line must start being written, given that the
+// terminal shows old on that row, and where it may stop. Both are offsets
+// where the pen is plain (no style or hyperlink set since the start or the
+// last reset): the start is the last such offset within the bytes line and
+// old share, the end the first one after which only plain blanks and
+// resets follow.
+func plainSpan(line, old string) (from, end int) {
+	common := 0
+	for common < len(line) && common < len(old) && line[common] == old[common] {
+		common++
+	}
+	p := ansi.GetParser()
+	defer ansi.PutParser(p)
+	var state byte
+	styled, linked := false, false
+	for off := 0; off < len(line); {
+		plain := !styled && !linked
+		if plain && off <= common {
+			from = off
+		}
+		seq, width, n, st := ansi.DecodeSequence(line[off:], state, p)
+		state = st
+		switch {
+		case n <= 0:
+			return from, len(line)
+		case ansi.HasCsiPrefix(seq) && p.Command() == 'm':
+			styled = seq != ansi.ResetStyle && seq != "\x1b[0m"
+			if styled {
+				end = off + n
+			}
+		case ansi.HasOscPrefix(seq) && p.Command() == 8:
+			// A link is open unless its URI (after the second ';') is empty.
+			d := string(p.Data())
+			i := strings.IndexByte(d, ';')
+			j := strings.IndexByte(d[i+1:], ';')
+			linked = i < 0 || j < 0 || d[i+1+j+1:] != ""
+			end = off + n
+		case width > 0 && seq == " " && !styled && !linked:
+			// A blank in the default style: the erase draws it too.
+		default:
+			end = off + n
+		}
+		off += n
+	}
+	if !styled && !linked && len(line) <= common {
+		from = len(line)
+	}
+	return min(from, end), end
 }
 
 // splitLines splits content into at most h rows, dropping carriage

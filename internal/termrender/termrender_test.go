@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/laphets/resume/bench/load"
 )
@@ -116,4 +117,58 @@ func TestRenderZeroSize(t *testing.T) {
 	_ = r.Render(nil, view("x"))
 	r.Resize(-1, -5)
 	_ = r.Render(nil, view("x"))
+}
+
+// TestRenderMatchesContent draws random sequences of styled rows and checks
+// the screen always shows exactly the content, whatever was skipped.
+func TestRenderMatchesContent(t *testing.T) {
+	parts := []string{
+		"a", "bc", " ", "   ", "中", "é", "Wenging Luo",
+		"\x1b[1m", "\x1b[38;5;111m", "\x1b[m", "\x1b[0m", "\x1b[44m",
+		"\x1b]8;;https://example.com\x07", "\x1b]8;;\x07",
+	}
+	seed := uint32(1)
+	rnd := func(n int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % n
+	}
+	const w, h = 12, 4
+	r, s := New(w, h), load.NewScreen(w, h)
+	prev := make([][]string, h)
+	for frame := range 2000 {
+		rows := make([]string, h)
+		cur := make([][]string, h)
+		for y := range rows {
+			if rnd(2) == 0 {
+				// Keep some rows, or their start, as they were.
+				cur[y] = append(cur[y], prev[y][:rnd(len(prev[y])+1)]...)
+			}
+			for range rnd(6) {
+				cur[y] = append(cur[y], parts[rnd(len(parts))])
+			}
+			if rnd(2) == 0 {
+				cur[y] = append(cur[y], "\x1b[m", "\x1b]8;;\x07")
+			}
+			rows[y] = strings.Join(cur[y], "")
+		}
+		prev = cur
+		draw(t, r, s, view(rows...))
+		for y, row := range rows {
+			want := strings.TrimRight(ansi.Strip(ansi.Truncate(row, w, "")), " ")
+			if got := s.Row(y); got != want {
+				t.Fatalf("frame %d row %d = %q, want %q (row %q)", frame, y, got, want, row)
+			}
+		}
+	}
+}
+
+func TestRenderSkipsWhatIsOnScreen(t *testing.T) {
+	r, s := New(40, 2), load.NewScreen(40, 2)
+	side := "  \x1b[38;5;103m1\x1b[m  Overview  │ "
+	draw(t, r, s, view(side+"\x1b[1mContact\x1b[m          ", "x"))
+	out := draw(t, r, s, view(side+"\x1b[1mEducation\x1b[m        ", "x"))
+	if strings.Contains(out, "Overview") || strings.HasSuffix(out, "  ") {
+		t.Errorf("rewrote the unchanged start or the trailing blanks: %q", out)
+	}
+	wantRows(t, s, "  1  Overview  │ Education", "x")
 }
