@@ -84,7 +84,7 @@ func TestOpenSSHClient(t *testing.T) {
 		{name: "text", cmd: []string{"text", "--width", "50"}, wantOut: r.Text(50)},
 		{name: "markdown", cmd: []string{"markdown"}, wantOut: r.Markdown()},
 		{name: "json", cmd: []string{"json"}, checkJSON: true},
-		{name: "help", cmd: []string{"help"}, wantOut: helpText(r, tui.SectionIDs(r))},
+		{name: "help", cmd: []string{"help"}, wantOut: helpText(r, tui.SectionIDs(r), "ssh HOST")},
 		{name: "unknown", cmd: []string{"whoami"}, wantExit: 1, wantErr: `unknown command "whoami"`},
 		{name: "section without terminal", cmd: []string{"experience"}, wantExit: 1, wantErr: "needs a terminal"},
 	} {

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,6 +67,11 @@ type Config struct {
 	// header (v1 or v2); connections from them must send one. Empty turns
 	// the PROXY protocol off. --proxy-protocol, RESUME_PROXY_PROTOCOL.
 	TrustedProxies []netip.Prefix
+
+	// PublicHost is the name (and port, if not 22) visitors use, such as
+	// resume.example.com or resume.example.com:2222; help and hints show
+	// it. Empty shows "HOST". --public-host, RESUME_PUBLIC_HOST.
+	PublicHost string
 
 	// MetricsAddr serves /metrics and /healthz over HTTP; empty is off.
 	// --metrics-addr, RESUME_METRICS_ADDR.
@@ -178,6 +184,9 @@ func (c Config) Validate() error {
 		}
 	}
 	checkAddr("addr", c.Addr)
+	if _, err := publicSSH(c.PublicHost); err != nil {
+		bad("public-host", "%v (want a host name such as resume.example.com, with :PORT if not 22)", err)
+	}
 	if c.MetricsAddr != "" {
 		checkAddr("metrics-addr", c.MetricsAddr)
 	}
@@ -231,4 +240,42 @@ func parseLevel(s string) (slog.Level, error) {
 		return 0, fmt.Errorf("must be debug, info, warn or error (got %q)", s)
 	}
 	return l, nil
+}
+
+// SSHCommand is the command visitors type to reach the server, for help
+// and hints: "ssh resume.example.com", "ssh -p 2222 resume.example.com", or
+// "ssh HOST" without a PublicHost.
+func (c Config) SSHCommand() string {
+	cmd, err := publicSSH(c.PublicHost)
+	if err != nil || cmd == "" {
+		return "ssh HOST"
+	}
+	return cmd
+}
+
+func publicSSH(hostport string) (string, error) {
+	if hostport == "" {
+		return "", nil
+	}
+	host, port := hostport, ""
+	if h, p, err := net.SplitHostPort(hostport); err == nil {
+		host, port = h, p
+	}
+	if host == "" || strings.ContainsFunc(host, func(r rune) bool {
+		return r <= ' ' || r == '/' || r == '@' || r > '~'
+	}) {
+		return "", fmt.Errorf("%q is not a host name", hostport)
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Errorf("%q has no valid port", hostport)
+		}
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port == "" || port == "22" {
+		return "ssh " + host, nil
+	}
+	return "ssh -p " + port + " " + host, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/anmitsu/go-shlex"
 
@@ -93,8 +94,9 @@ func parseWidth(args []string) (int, string) {
 	return w, ""
 }
 
-// helpText is the output of the help command.
-func helpText(r *content.Resume, sections []string) string {
+// helpText is the output of the help command. ssh is how visitors reach
+// the server ("ssh HOST" when the owner has not said, see PublicHost).
+func helpText(r *content.Resume, sections []string, ssh string) string {
 	var b strings.Builder
 	name := r.Basics.Name
 	if name == "" {
@@ -103,13 +105,28 @@ func helpText(r *content.Resume, sections []string) string {
 		name += "'s"
 	}
 	fmt.Fprintf(&b, "%s résumé over SSH.\n\n", name)
-	b.WriteString("  ssh HOST                    the interactive résumé (plain text without a terminal)\n")
-	b.WriteString("  ssh -t HOST SECTION         the interactive résumé, opened at SECTION\n")
-	b.WriteString("  ssh HOST text [--width N]   plain text, N columns wide (default 80)\n")
-	b.WriteString("  ssh HOST markdown           Markdown\n")
-	b.WriteString("  ssh HOST json               the JSON Resume document (jsonresume.org)\n")
-	b.WriteString("  ssh HOST help               this help\n")
-	b.WriteString("  ssh HOST version            the server's version\n\n")
-	b.WriteString("Sections: " + strings.Join(sections, ", ") + "\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
+	for _, l := range [][2]string{
+		{ssh, "the interactive résumé (plain text without a terminal)"},
+		{withFlag(ssh, "-t") + " SECTION", "the interactive résumé, opened at SECTION"},
+		{ssh + " text [--width N]", "plain text, N columns wide (default 80)"},
+		{ssh + " markdown", "Markdown"},
+		{ssh + " json", "the JSON Resume document (jsonresume.org)"},
+		{ssh + " help", "this help"},
+		{ssh + " version", "the server's version"},
+	} {
+		fmt.Fprintf(tw, "  %s\t%s\n", l[0], l[1])
+	}
+	_ = tw.Flush() // writes to a strings.Builder cannot fail
+	b.WriteString("\nSections: " + strings.Join(sections, ", ") + "\n")
 	return b.String()
+}
+
+// withFlag puts an ssh option right after the command name: "ssh -t HOST".
+func withFlag(ssh, flag string) string {
+	rest, ok := strings.CutPrefix(ssh, "ssh ")
+	if !ok {
+		return ssh
+	}
+	return "ssh " + flag + " " + rest
 }

@@ -217,7 +217,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		}
 		out = string(b) + "\n"
 	case "help":
-		out = helpText(r, tui.SectionIDs(r))
+		out = helpText(r, tui.SectionIDs(r), s.cfg.SSHCommand())
 	case "version":
 		out = "resume " + version.String() + "\n"
 	}

@@ -42,6 +42,54 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
+func TestSSHCommand(t *testing.T) {
+	for _, tt := range []struct {
+		host, want string
+		ok         bool
+	}{
+		{"", "ssh HOST", true},
+		{"resume.example.com", "ssh resume.example.com", true},
+		{"resume.example.com:22", "ssh resume.example.com", true},
+		{"resume.example.com:2222", "ssh -p 2222 resume.example.com", true},
+		{"[2001:db8::1]:2222", "ssh -p 2222 [2001:db8::1]", true},
+		{"resume.example.com:0", "ssh HOST", false},
+		{"resume.example.com:http", "ssh HOST", false},
+		{"evil\x1b]0;x\x07.com", "ssh HOST", false},
+		{"me@host", "ssh HOST", false},
+		{"a b", "ssh HOST", false},
+	} {
+		t.Run(tt.host, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.PublicHost = tt.host
+			if got := cfg.SSHCommand(); got != tt.want {
+				t.Errorf("SSHCommand() = %q, want %q", got, tt.want)
+			}
+			err := cfg.Validate()
+			if tt.ok != (err == nil) {
+				t.Errorf("Validate() = %v, want ok=%v", err, tt.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "--public-host") {
+				t.Errorf("error does not name --public-host: %v", err)
+			}
+		})
+	}
+}
+
+func TestHelpShowsPublicHost(t *testing.T) {
+	r := content.Default()
+	got := helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com")
+	for _, want := range []string{
+		"  ssh -p 2222 cv.example.com   ",
+		"  ssh -t -p 2222 cv.example.com SECTION   ",
+		"  ssh -p 2222 cv.example.com json   ",
+		"Sections: overview\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("help lacks %q:\n%s", want, got)
+		}
+	}
+}
+
 func TestParseProxyNetworks(t *testing.T) {
 	got, err := ParseProxyNetworks("10.0.0.0/8, 192.168.1.5,::1")
 	if err != nil {

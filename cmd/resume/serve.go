@@ -39,6 +39,7 @@ func serveFlags(fs *pflag.FlagSet, cfg *server.Config, proxies *string) {
 	fs.Float64Var(&cfg.RatePerIP, "rate-per-ip", cfg.RatePerIP, "new connections per second one address may open, on average")
 	fs.IntVar(&cfg.BurstPerIP, "burst-per-ip", cfg.BurstPerIP, "new connections one address may open at once")
 	fs.StringVar(proxies, "proxy-protocol", *proxies, "accept PROXY protocol headers from these networks, comma-separated (e.g. 10.0.0.0/8); off when empty")
+	fs.StringVar(&cfg.PublicHost, "public-host", cfg.PublicHost, "the host name (and :PORT if not 22) visitors type, for help and hints")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve /metrics and /healthz on this address; off when empty")
 	fs.BoolVar(&cfg.Pprof, "pprof", cfg.Pprof, "also serve /debug/pprof/ on the metrics address")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
