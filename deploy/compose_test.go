@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,8 +19,14 @@ import (
 // the specification's JSON schema, with env as the only environment.
 func loadCompose(t *testing.T, env ...string) (*types.Project, error) {
 	t.Helper()
+	return loadComposeFile(t, filepath.Join(repoRoot(t), "deploy", "compose.yaml"), env...)
+}
+
+// loadComposeFile loads file as if it were deploy/compose.yaml.
+func loadComposeFile(t *testing.T, file string, env ...string) (*types.Project, error) {
+	t.Helper()
 	dir := filepath.Join(repoRoot(t), "deploy")
-	opts, err := cli.NewProjectOptions([]string{filepath.Join(dir, "compose.yaml")},
+	opts, err := cli.NewProjectOptions([]string{file},
 		cli.WithWorkingDirectory(dir),
 		cli.WithEnv(env),
 	)
@@ -119,6 +126,50 @@ func TestComposePort22(t *testing.T) {
 				t.Errorf("published %s:%s, want %s:%s", got.HostIP, got.Published, tc.hostIP, tc.published)
 			}
 		})
+	}
+}
+
+// TestComposeCustomContent follows the file's own instructions for a
+// custom résumé: uncomment the content mount and RESUME_CONTENT.
+func TestComposeCustomContent(t *testing.T) {
+	src := string(readRepoFile(t, "deploy/compose.yaml"))
+	n := 0
+	var lines []string
+	for _, l := range strings.Split(src, "\n") {
+		if strings.Contains(l, "# - ./content:") || strings.Contains(l, "# RESUME_CONTENT:") {
+			l = strings.Replace(l, "# ", "", 1)
+			n++
+		}
+		lines = append(lines, l)
+	}
+	if n != 2 {
+		t.Fatalf("found %d of the 2 commented lines for a custom résumé", n)
+	}
+	file := filepath.Join(t.TempDir(), "compose.yaml")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := loadComposeFile(t, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.GetService("resume")
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := s.Environment["RESUME_CONTENT"]
+	if content == nil {
+		t.Fatal("RESUME_CONTENT not set")
+	}
+	mounted := false
+	for _, v := range s.Volumes {
+		if v.Type == types.VolumeTypeBind && v.ReadOnly && filepath.Dir(*content) == v.Target &&
+			v.Source == filepath.Join(repoRoot(t), "deploy", "content") {
+			mounted = true
+		}
+	}
+	if !mounted {
+		t.Errorf("RESUME_CONTENT=%s is not in a read-only directory mount of deploy/content: %+v", *content, s.Volumes)
 	}
 }
 
