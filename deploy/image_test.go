@@ -338,6 +338,40 @@ func TestImageRootServesVisitors(t *testing.T) {
 			t.Fatalf("visitor was shown %s, the server logged %s", shown, s.fingerprint)
 		}
 	})
+	t.Run("interactive résumé with a terminal", func(t *testing.T) {
+		// No /dev in the image: the terminal must not need one.
+		c, err := gossh.Dial("tcp", s.addr, &gossh.ClientConfig{
+			User: "visitor", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		out := &syncBuffer{}
+		sess.Stdout = out
+		stdin, err := sess.StdinPipe() // held open: end of input ends the TUI
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+		if err := sess.RequestPty("xterm-256color", 30, 100, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "Wenging Luo"); {
+			if time.Now().After(deadline) {
+				t.Fatalf("no résumé on the terminal within 10s; got %q", out.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
 	t.Run("json", func(t *testing.T) {
 		out, _ := visit(t, s.addr, "json")
 		var doc struct{ Basics struct{ Name string } }
