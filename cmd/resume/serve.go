@@ -82,7 +82,7 @@ terminal gets plain text, and "ssh HOST json|markdown|text|help|version"
 gets that output. Every flag can also be set by its environment variable.
 SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
 		Example: `  resume serve
-  resume serve --addr :22 --content me.yaml --metrics-addr 127.0.0.1:9090
+  resume serve --addr :22 --content me.yaml --metrics-addr 127.0.0.1:9234
   RESUME_DATA_DIR=/data RESUME_CONTENT=/data/resume.json resume`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
