@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"log/slog"
 	"net"
 	"net/netip"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"github.com/pires/go-proxyproto"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/laphets/resume/internal/healthcheck"
 	"github.com/laphets/resume/internal/hostkey"
 )
 
@@ -60,6 +63,7 @@ type conn struct {
 	auth      string // none, publickey or keyboard-interactive
 	key       gossh.PublicKey
 	keyFP     string
+	logLevel  slog.Level // Debug for the local health check, Info otherwise
 	sessions  map[*session]struct{}
 	opened    int    // sessions ever opened
 	ending    string // why the connection is being ended, once it is
@@ -155,6 +159,7 @@ func (c *conn) authenticated(m gossh.ConnMetadata, method string, key gossh.Publ
 	c.user = clientString(m.User())
 	c.client = clientString(string(m.ClientVersion()))
 	c.auth = method
+	c.logLevel = connLogLevel(c.ip, string(m.ClientVersion()))
 	if key != nil {
 		c.key = key
 		c.keyFP = hostkey.Fingerprint(key)
@@ -164,8 +169,19 @@ func (c *conn) authenticated(m gossh.ConnMetadata, method string, key gossh.Publ
 	if c.keyFP != "" {
 		attrs = append(attrs, "key", c.keyFP)
 	}
+	level := c.logLevel
 	c.mu.Unlock()
-	c.s.log.Info("connect", attrs...)
+	c.s.log.Log(context.Background(), level, "connect", attrs...)
+}
+
+// connLogLevel keeps the container's own health check, a handshake from
+// loopback every few seconds, out of the info log. Only loopback gets this:
+// a visitor from outside cannot hide from the log by claiming the version.
+func connLogLevel(ip netip.Addr, clientVersion string) slog.Level {
+	if ip.IsLoopback() && clientVersion == healthcheck.ClientVersion {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
 }
 
 // Why a session or connection ended, when the server ended it.
@@ -284,7 +300,7 @@ func (c *conn) closed() {
 	if c.lingering != nil {
 		c.lingering.Stop()
 	}
-	authed := c.authed
+	authed, level := c.authed, c.logLevel
 	attrs := []any{
 		"remote", c.remote, "user", c.user, "client", c.client,
 		"duration", time.Since(c.start).Round(time.Millisecond),
@@ -299,6 +315,6 @@ func (c *conn) closed() {
 	}
 	c.mu.Unlock()
 	if authed {
-		s.log.Info("disconnect", attrs...)
+		s.log.Log(context.Background(), level, "disconnect", attrs...)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/healthcheck"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -347,6 +349,35 @@ func TestMetricsAndHealth(t *testing.T) {
 
 // TestLogsAreSanitised: escape sequences in a user name and a command never
 // reach the log raw.
+func TestHealthCheckLogsQuietly(t *testing.T) {
+	for _, tt := range []struct {
+		ip, version string
+		want        slog.Level
+	}{
+		{"127.0.0.1", healthcheck.ClientVersion, slog.LevelDebug},
+		{"::1", healthcheck.ClientVersion, slog.LevelDebug},
+		{"192.0.2.7", healthcheck.ClientVersion, slog.LevelInfo}, // outsiders cannot hide
+		{"127.0.0.1", "SSH-2.0-OpenSSH_9.2p1", slog.LevelInfo},
+	} {
+		if got := connLogLevel(netip.MustParseAddr(tt.ip), tt.version); got != tt.want {
+			t.Errorf("connLogLevel(%s, %s) = %v, want %v", tt.ip, tt.version, got, tt.want)
+		}
+	}
+
+	ts := startServer(t, testConfig(t))
+	if _, err := healthcheck.SSH(context.Background(), ts.addr); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "disconnect logged", func() bool {
+		return strings.Contains(ts.logs.String(), "msg=disconnect")
+	})
+	for _, line := range strings.Split(strings.TrimSpace(ts.logs.String()), "\n") {
+		if strings.Contains(line, "resume-healthcheck") && !strings.Contains(line, "level=DEBUG") {
+			t.Errorf("health check logged above debug: %s", line)
+		}
+	}
+}
+
 func TestLogsAreSanitised(t *testing.T) {
 	ts := startServer(t, testConfig(t))
 	nc, err := net.Dial("tcp", ts.addr)

@@ -27,6 +27,10 @@ var (
 // wildcard host (":23234", "0.0.0.0:23234", "[::]:23234") becomes the
 // loopback address of the same family, so the server's own RESUME_ADDR can
 // be given to the check unchanged.
+// ClientVersion is the SSH client version the check announces, so that the
+// server can keep its own health checks out of the info log.
+const ClientVersion = "SSH-2.0-resume-healthcheck"
+
 func LocalAddr(listen string) (string, error) {
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
@@ -70,7 +74,7 @@ func SSH(ctx context.Context, addr string) (fingerprint string, err error) {
 
 	cfg := &gossh.ClientConfig{
 		User:          "healthcheck",
-		ClientVersion: "SSH-2.0-resume-healthcheck",
+		ClientVersion: ClientVersion,
 		Auth: []gossh.AuthMethod{
 			gossh.KeyboardInteractive(func(_, _ string, questions []string, _ []bool) ([]string, error) {
 				return make([]string, len(questions)), nil
