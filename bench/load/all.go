@@ -38,6 +38,7 @@ func RunAll(ctx context.Context, root, tmp string, names []string, o Options) (*
 		Options: ReportOptions{
 			FirstFrames: o.FirstFrames, Keys: o.Keys, Concurrency: o.Concurrency,
 			RateForSec: o.RateFor.Seconds(), Hold: o.Hold, IdleForSec: o.IdleFor.Seconds(), MaxHold: o.MaxHold,
+			TargetSize: o.MaxHoldSize.String(),
 		},
 		Skipped: map[string]string{},
 	}

@@ -34,6 +34,7 @@ type ReportOptions struct {
 	Hold        int     `json:"hold"`
 	IdleForSec  float64 `json:"idle_for_sec"`
 	MaxHold     int     `json:"max_hold"`
+	TargetSize  string  `json:"target_size"` // where the most sessions and a closed channel are tried
 }
 
 // Machine describes where the run happened.
@@ -93,6 +94,7 @@ var metrics = []metric{
 	{"first_frame_wire", "wire bytes to first frame", func(r Run) float64 { return r.FirstFrameWire }, "%.0f", false},
 	{"key_bytes", "bytes per keypress", func(r Run) float64 { return r.KeyBytes }, "%.0f", false},
 	{"max_held", "most sessions held", func(r Run) float64 { return float64(r.MaxHeld) }, "%.0f", true},
+	{"closed_channel_cpu", "CPU, channel closed (cores)", func(r Run) float64 { return r.ClosedChanCPU }, "%.3f", false},
 }
 
 // find returns the run of server at size.
@@ -201,6 +203,7 @@ func (rep *Report) targets(sizes []Size, target Size, o Options) []Target {
 		ts = append(ts, t)
 	}
 	abs("key to frame p95 (ms)", "≤ 20", ours.KeyP95, ours.KeyP95 > 0 && ours.KeyP95 <= 20)
+	abs("CPU after a session channel closes (cores)", fmt.Sprintf("≤ %.3f", 2*tick), ours.ClosedChanCPU, ours.ClosedChanCPU <= 2*tick)
 	if o.MaxHold > 0 {
 		abs("most sessions held", fmt.Sprintf("≥ %d", min(o.MaxHold, 5000)), float64(ours.MaxHeld), ours.MaxHeld >= min(o.MaxHold, 5000))
 	}
@@ -238,7 +241,8 @@ func (rep *Report) WriteTable(w io.Writer, sizes []Size, servers []string) {
 				switch {
 				case !ok:
 					fmt.Fprint(tw, "-\t")
-				case v == 0 && (mt.key == "key_p50" || mt.key == "key_p95" || mt.key == "key_bytes" || mt.key == "max_held"):
+				case v == 0 && (mt.key == "key_p50" || mt.key == "key_p95" || mt.key == "key_bytes" || mt.key == "max_held") ||
+					mt.key == "closed_channel_cpu" && sz.String() != rep.Options.TargetSize:
 					fmt.Fprint(tw, "n/a\t")
 				default:
 					fmt.Fprintf(tw, mt.format+"\t", v)

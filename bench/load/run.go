@@ -83,6 +83,8 @@ type Run struct {
 	MemBaseKB        int64   `json:"mem_base_kib"`
 	MemHeldKB        int64   `json:"mem_held_kib"`
 	IdleCPUCores     float64 `json:"idle_cpu_cores"`
+	ClosedChanCPU    float64 `json:"closed_channel_cpu_cores"` // one session channel closed, its connection open
+	ClosedChanNote   string  `json:"closed_channel_note,omitempty"`
 	MaxHeld          int     `json:"max_held,omitempty"`
 	MaxHeldTried     int     `json:"max_held_tried,omitempty"`
 	MaxHeldFailure   string  `json:"max_held_failure,omitempty"`
@@ -117,6 +119,10 @@ func Measure(ctx context.Context, bins Binaries, name, tmp string, size Size, o 
 		return fail("start", err)
 	}
 	err = hold(ctx, srv, dialer(srv, size, o), o, &r)
+	if err == nil && size == o.MaxHoldSize {
+		// Last on this server: a spinning goroutine would stay.
+		closedChannel(ctx, srv, dialer(srv, size, o), o, &r)
+	}
 	srv.Stop()
 	if err != nil {
 		return fail("hold", err)
@@ -427,6 +433,36 @@ func profiled(ctx context.Context, srv *Server, o Options, kind, name string, f 
 		return
 	}
 	o.logf("  profile: %s", path)
+}
+
+// closedChannel closes one session's channel while its connection stays
+// open, as a client with several channels may, and measures the server's
+// CPU afterwards: nothing should be left running.
+func closedChannel(ctx context.Context, srv *Server, d *Dialer, o Options, r *Run) {
+	s, _, err := openFirstFrame(ctx, d)
+	if err != nil {
+		r.ClosedChanNote = firstLine(err.Error())
+		return
+	}
+	defer s.Close()
+	_ = s.CloseSession()
+	if err := sleep(ctx, 200*time.Millisecond); err != nil {
+		return
+	}
+	u0, err := TreeUsage(srv.PID())
+	if err != nil {
+		return
+	}
+	t0 := time.Now()
+	if err := sleep(ctx, o.IdleFor/2); err != nil {
+		return
+	}
+	u1, err := TreeUsage(srv.PID())
+	if err != nil {
+		return
+	}
+	r.ClosedChanCPU = float64(u1.CPUTck-u0.CPUTck) / userHZ / time.Since(t0).Seconds()
+	o.logf("  %s: %.3f cores after a session channel closed on a live connection", d.size(), r.ClosedChanCPU)
 }
 
 // maxHold opens up to MaxHold sessions and reports how many were held with
