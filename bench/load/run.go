@@ -288,16 +288,21 @@ func keys(ctx context.Context, d *Dialer, o Options, r *Run) error {
 func rate(ctx context.Context, d *Dialer, o Options, r *Run) {
 	ctx, cancel := context.WithTimeout(ctx, o.RateFor)
 	defer cancel()
+	// Past the end, a dial fails at once with a timeout, possibly before
+	// ctx says so on a busy machine: such failures are the tool's, not the
+	// server's.
+	end, _ := ctx.Deadline()
+	live := func() bool { return ctx.Err() == nil && time.Now().Before(end) }
 	var started, ok, failed atomic.Int64
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	t0 := time.Now()
 	for range o.Concurrency {
 		wg.Go(func() {
-			for ctx.Err() == nil && started.Add(1) <= int64(o.RateMax) {
+			for live() && started.Add(1) <= int64(o.RateMax) {
 				s, _, err := openFirstFrame(ctx, d)
 				if err != nil {
-					if ctx.Err() == nil {
+					if live() {
 						failed.Add(1)
 						firstErr.CompareAndSwap(nil, firstLine(err.Error()))
 					}
@@ -394,6 +399,7 @@ func hold(ctx context.Context, srv *Server, d *Dialer, o Options, r *Run) error 
 	u1, err := TreeUsage(srv.PID())
 	if err == nil {
 		profiled(ctx, srv, o, "heap", fmt.Sprintf("heap-%d-held-%s", len(held), d.size()), nil)
+		profiled(ctx, srv, o, "goroutine", fmt.Sprintf("goroutine-%d-held-%s", len(held), d.size()), nil)
 	}
 	if err != nil {
 		return err
