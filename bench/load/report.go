@@ -90,7 +90,7 @@ var metrics = []metric{
 	{"sessions_per_sec", "sessions/s", func(r Run) float64 { return r.SessionsPerSec }, "%.0f", true},
 	{"mem_per_session", "memory/session (KiB)", func(r Run) float64 { return r.MemPerSessionKB }, "%.0f", false},
 	{"idle_cpu", "idle CPU (cores)", func(r Run) float64 { return r.IdleCPUCores }, "%.3f", false},
-	{"first_frame_bytes", "bytes to first frame", func(r Run) float64 { return r.FirstFrameBytes }, "%.0f", false},
+	{"first_screen_bytes", "bytes of first screen", func(r Run) float64 { return float64(r.FirstScreenBytes) }, "%.0f", false},
 	{"first_frame_wire", "wire bytes to first frame", func(r Run) float64 { return r.FirstFrameWire }, "%.0f", false},
 	{"key_bytes", "bytes per keypress", func(r Run) float64 { return r.KeyBytes }, "%.0f", false},
 	{"max_held", "most sessions held", func(r Run) float64 { return float64(r.MaxHeld) }, "%.0f", true},

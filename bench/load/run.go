@@ -70,6 +70,7 @@ type Run struct {
 	FirstFrameP95    float64 `json:"first_frame_p95_ms"`
 	FirstFrameBytes  float64 `json:"first_frame_bytes"`      // terminal bytes until the name shows (median)
 	FirstFrameWire   float64 `json:"first_frame_wire_bytes"` // TCP bytes, handshake included (median)
+	FirstScreenBytes int64   `json:"first_screen_bytes"`     // terminal bytes until the output rests after the first frame
 	KeyP50           float64 `json:"key_p50_ms,omitempty"`
 	KeyP95           float64 `json:"key_p95_ms,omitempty"`
 	KeyBytes         float64 `json:"key_bytes,omitempty"` // terminal bytes per keypress
@@ -190,6 +191,17 @@ func latency(ctx context.Context, srv *Server, d *Dialer, o Options, r *Run) err
 		return errors.New("no first frame timed")
 	}
 	r.FirstFrameP50, r.FirstFrameP95 = pct(ms, 50), pct(ms, 95)
+	// The name shows in the first chunk read; the whole first screen is
+	// what a visitor's connection carries.
+	if s, _, err = openFirstFrame(ctx, d); err != nil {
+		return err
+	}
+	err = s.Quiet(100*time.Millisecond, 3*time.Second)
+	r.FirstScreenBytes = s.ChanBytes()
+	_ = s.Close()
+	if err != nil {
+		return err
+	}
 	r.FirstFrameBytes, r.FirstFrameWire = pct(chanB, 50), pct(wireB, 50)
 	o.logf("  %s %s: first frame p50 %.2f ms p95 %.2f ms, %.0f bytes", srv.Name, d.size(), r.FirstFrameP50, r.FirstFrameP95, r.FirstFrameBytes)
 
