@@ -8,7 +8,7 @@
 // every idle session and delays every frame by up to a tick.
 //
 // Views are drawn from the top of the screen; the alternate screen, mouse
-// mode, cursor and window title of the view are followed.
+// mode, bracketed paste, cursor and window title of the view are followed.
 package termrender
 
 import (
@@ -29,6 +29,7 @@ type Renderer struct {
 	cursor bool // visible
 	cx, cy int  // where the view last put it
 	title  string
+	paste  bool // bracketed paste on
 	begun  bool
 }
 
@@ -61,6 +62,15 @@ func (r *Renderer) Render(buf []byte, v tea.View) []byte {
 			buf = append(buf, ansi.ResetModeAltScreenSaveCursor...)
 		}
 		r.lines, r.clear = nil, true
+	}
+	if paste := !v.DisableBracketedPasteMode; paste != r.paste {
+		// As Bubble Tea does: pastes arrive marked unless the view says no.
+		r.paste = paste
+		if paste {
+			buf = append(buf, ansi.SetModeBracketedPaste...)
+		} else {
+			buf = append(buf, ansi.ResetModeBracketedPaste...)
+		}
 	}
 	if v.MouseMode != r.mouse {
 		buf = appendMouse(buf, r.mouse, v.MouseMode)
@@ -126,6 +136,10 @@ func (r *Renderer) Close(buf []byte) []byte {
 	if r.mouse != tea.MouseModeNone {
 		buf = appendMouse(buf, r.mouse, tea.MouseModeNone)
 		r.mouse = tea.MouseModeNone
+	}
+	if r.paste {
+		buf = append(buf, ansi.ResetModeBracketedPaste...)
+		r.paste = false
 	}
 	buf = append(buf, ansi.ResetStyle...)
 	if !r.cursor {

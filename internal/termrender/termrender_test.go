@@ -42,7 +42,7 @@ func TestRenderDrawsOnlyWhatChanged(t *testing.T) {
 	r, s := New(20, 4), load.NewScreen(20, 4)
 	first := draw(t, r, s, view("\x1b[1mWenging Luo\x1b[m", "Overview", "", "footer"))
 	wantRows(t, s, "Wenging Luo", "Overview", "", "footer")
-	for _, seq := range []string{"\x1b[?1049h", "\x1b[?25l", "\x1b[2J"} {
+	for _, seq := range []string{"\x1b[?1049h", "\x1b[?25l", "\x1b[2J", "\x1b[?2004h"} {
 		if !strings.Contains(first, seq) {
 			t.Errorf("first frame lacks %q: %q", seq, first)
 		}
@@ -87,7 +87,7 @@ func TestRenderResizeAndClose(t *testing.T) {
 		t.Errorf("resize did not redraw from clear: %q", out)
 	}
 	end := string(r.Close(nil))
-	for _, seq := range []string{"\x1b[?1002l", "\x1b[?1006l", "\x1b[?25h", "\x1b[?1049l"} {
+	for _, seq := range []string{"\x1b[?1002l", "\x1b[?1006l", "\x1b[?2004l", "\x1b[?25h", "\x1b[?1049l"} {
 		if !strings.Contains(end, seq) {
 			t.Errorf("close lacks %q: %q", seq, end)
 		}
