@@ -67,6 +67,7 @@ type conn struct {
 	sessions  map[*session]struct{}
 	opened    int    // sessions ever opened
 	ending    string // why the connection is being ended, once it is
+	gone      bool   // the TCP connection has closed
 	idle      *time.Timer
 	deadline  *time.Timer
 	lingering *time.Timer
@@ -277,7 +278,9 @@ func (c *conn) releaseSession(ss *session) {
 	c.releaseSlotLocked(ss)
 	last := len(c.sessions) == 0
 	ending := c.ending != ""
-	if last && !ending {
+	if last && !ending && !c.gone {
+		// Not once the connection has closed: the timer would hold the
+		// connection's memory for the whole idle timeout.
 		c.idle.Reset(s.cfg.IdleTimeout)
 	}
 	c.mu.Unlock()
@@ -289,6 +292,9 @@ func (c *conn) releaseSession(ss *session) {
 // closed runs once, when the TCP connection closes.
 func (c *conn) closed() {
 	s := c.s
+	c.mu.Lock()
+	c.gone = true
+	c.mu.Unlock()
 	c.idle.Stop()
 	c.deadline.Stop()
 	s.mu.Lock()

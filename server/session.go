@@ -78,6 +78,7 @@ type session struct {
 	exitCode    int
 	handlerDone chan struct{} // closed when the handler returns, if it started
 	lingering   *time.Timer
+	finished    bool // the channel has closed: set no more timers
 	logOnce     sync.Once
 	slotFreed   bool // guarded by c.mu
 
@@ -329,7 +330,9 @@ func (ss *session) checkIdle() {
 	last := time.Unix(0, ss.lastInput.Load())
 	if left := ss.s.cfg.IdleTimeout - time.Since(last); left > 0 {
 		ss.mu.Lock()
-		ss.idle.Reset(left)
+		if !ss.finished { // a timer set again after finish holds the session
+			ss.idle.Reset(left)
+		}
 		ss.mu.Unlock()
 		return
 	}
@@ -374,6 +377,7 @@ func (ss *session) finish() {
 		<-done
 	}
 	ss.mu.Lock()
+	ss.finished = true
 	if ss.idle != nil {
 		ss.idle.Stop()
 	}
