@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"io"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -20,6 +22,18 @@ const (
 	maxPending = 4 << 10
 	// maxPaste bounds one bracketed paste; the rest is dropped.
 	maxPaste = 64 << 10
+	// inputRate bounds the bytes of a visitor's input decoded a second,
+	// inputBurst of them at once (a paste of maxPaste fits): a person
+	// types a few bytes a second, and a drag of the mouse sends some
+	// hundreds.
+	inputRate  = 8 << 10
+	inputBurst = maxPaste
+	// inputEventRate bounds the events a visitor's input reaches the
+	// program with, inputEventBurst of them at once: each costs an Update
+	// and a frame drawn. A held key repeats about 30 times a second, a
+	// fast trackpad scroll sends some 60 wheel events.
+	inputEventRate  = 60
+	inputEventBurst = 120
 )
 
 // readInput decodes a TUI visitor's input (keys, mouse, pastes and the
@@ -116,6 +130,10 @@ func (in *inputDecoder) handle(ev uv.Event, raw []byte) {
 		in.pasting, in.paste = false, nil
 	case uv.UnknownEvent:
 		// Garbage or a reply nothing asked for.
+	case uv.WindowSizeEvent, uv.PixelSizeEvent, uv.CellSizeEvent:
+		// A size report typed into the input (CSI 8;h;w t, CSI 48;...t):
+		// Bubble Tea would take it up to 4096x4096 cells. The window's size
+		// comes from the session's window-change requests alone, clamped.
 	case uv.KeyPressEvent:
 		if !in.pasting {
 			in.send(e)
@@ -131,6 +149,50 @@ func (in *inputDecoder) handle(ev uv.Event, raw []byte) {
 	default:
 		if !in.pasting {
 			in.send(ev)
+		}
+	}
+}
+
+// limitEvents passes events on to send at no more than inputEventRate a
+// second, inputEventBurst at once, and counts the rest in dropped. Dropped
+// as they are decoded, a flood never queues for the program: the next key
+// after it is answered at once.
+func limitEvents(send func(tea.Msg), dropped *atomic.Int64) func(tea.Msg) {
+	budget := rate.NewLimiter(inputEventRate, inputEventBurst)
+	return func(m tea.Msg) {
+		if !budget.Allow() {
+			dropped.Add(1)
+			return
+		}
+		send(m)
+	}
+}
+
+// limitBytes reads r and passes on no more than inputRate bytes a second,
+// inputBurst at once, counting the rest in dropped. Input over the budget
+// is read and dropped rather than left waiting: a flood costs the server
+// no decoding, and builds no backlog the visitor would wait behind.
+func limitBytes(r io.Reader, dropped *atomic.Int64) io.Reader {
+	return &byteBudget{r: r, budget: rate.NewLimiter(inputRate, inputBurst), dropped: dropped}
+}
+
+type byteBudget struct {
+	r       io.Reader
+	budget  *rate.Limiter
+	dropped *atomic.Int64
+}
+
+func (b *byteBudget) Read(p []byte) (int, error) {
+	for {
+		n, err := b.r.Read(p)
+		now := time.Now()
+		keep := min(n, int(b.budget.TokensAt(now)))
+		b.budget.AllowN(now, keep)
+		if keep < n {
+			b.dropped.Add(int64(n - keep))
+		}
+		if keep > 0 || err != nil {
+			return keep, err
 		}
 	}
 }

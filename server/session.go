@@ -29,6 +29,10 @@ const (
 	// Window sizes are clamped to this; the renderer keeps a cell buffer of
 	// the window, so a claimed 65535x65535 must not become one.
 	maxCols, maxRows = 500, 200
+	// resizeInterval is the least time between two window sizes handed to
+	// the program: each costs a layout and a whole frame, and a visitor
+	// can send thousands a second. The latest size always arrives.
+	resizeInterval = 50 * time.Millisecond
 )
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
@@ -63,6 +67,11 @@ type session struct {
 	winSeq   uint64
 	resizing atomic.Bool
 	onResize atomic.Pointer[func(ssh.Window)]
+	resized  time.Time // when the last size was handed over; the forwarder's
+
+	// Input the TUI dropped over its budgets (limitBytes, limitEvents),
+	// for the log line.
+	inputDropped, eventsDropped atomic.Int64
 
 	lastInput atomic.Int64 // unix nanoseconds of the visitor's last input
 	bytesOut  atomic.Int64
@@ -198,16 +207,28 @@ func (ss *session) windowChange(payload []byte) bool {
 }
 
 // forwardResizes hands the latest window to the session's program until no
-// newer one has arrived.
+// newer one has arrived, no more often than resizeInterval. Only one runs
+// at a time (resizing).
 func (ss *session) forwardResizes() {
 	defer ss.recoverGo("resize")
 	for {
+		if wait := time.Until(ss.resized.Add(resizeInterval)); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-t.C:
+			case <-ss.life.Done():
+				t.Stop()
+				ss.resizing.Store(false)
+				return
+			}
+		}
 		ss.winMu.Lock()
 		w, seq := ss.win, ss.winSeq
 		ss.winMu.Unlock()
 		if f := ss.onResize.Load(); f != nil {
 			(*f)(w) // may wait for the program; returns once it has ended
 		}
+		ss.resized = time.Now()
 		ss.resizing.Store(false)
 		ss.winMu.Lock()
 		newer := ss.winSeq != seq
@@ -408,6 +429,12 @@ func (ss *session) logEnd(withExit bool) {
 			"bytes_out", ss.bytesOut.Load())
 		if withExit {
 			attrs = append(attrs, "exit", code)
+		}
+		if n := ss.inputDropped.Load(); n > 0 {
+			attrs = append(attrs, "input_dropped", n)
+		}
+		if n := ss.eventsDropped.Load(); n > 0 {
+			attrs = append(attrs, "events_dropped", n)
 		}
 		if reason != "" {
 			attrs = append(attrs, "reason", reason)

@@ -37,8 +37,10 @@ var goodbye = map[string]string{
 //     channel closed);
 //   - its views are drawn by tuiOutput the moment they exist, not by
 //     Bubble Tea's renderer on a frame tick;
-//   - window changes arrive coalesced from the session, with no goroutine
-//     while there are none;
+//   - at most inputRate bytes of input a second are decoded (limitBytes)
+//     and at most inputEventRate events a second reach it (limitEvents);
+//     window changes arrive coalesced and throttled from the session, with
+//     no goroutine while there are none;
 //   - panics in Init, Update, View and commands are recovered and logged
 //     with their stack, ending only this session.
 func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
@@ -72,7 +74,7 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 		tea.WithoutRenderer(),
 		tea.WithFPS(1),
 	)
-	go readInput(ctx, &eofReader{r: ss, eof: cancel}, p.Send)
+	go readInput(ctx, &eofReader{r: limitBytes(ss, &ss.inputDropped), eof: cancel}, limitEvents(p.Send, &ss.eventsDropped))
 	ss.setResize(func(w ssh.Window) {
 		p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 	}, seq)
