@@ -203,11 +203,19 @@ type ptySession struct {
 // openPTY starts cmd ("" for a shell) on a PTY of cols x rows.
 func openPTY(t *testing.T, c *gossh.Client, cmd string, cols, rows int) *ptySession {
 	t.Helper()
+	p := startPTY(t, c, cmd, cols, rows)
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// startPTY is openPTY without closing the session when the test ends, for
+// tests that open so many that the cleanups would hold them all.
+func startPTY(t *testing.T, c *gossh.Client, cmd string, cols, rows int) *ptySession {
+	t.Helper()
 	s, err := c.NewSession()
 	if err != nil {
 		t.Fatalf("new session: %v", err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
 	if err := s.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}); err != nil {
 		t.Fatalf("pty: %v", err)
 	}
