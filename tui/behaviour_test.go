@@ -275,3 +275,36 @@ func TestCacheIsBounded(t *testing.T) {
 		t.Errorf("cache holds %d documents, %d chromes, %d helps; limit %d", len(c.docs), len(c.chromes), len(c.helps), c.limit)
 	}
 }
+
+// A resize wraps the lines again; the current match must stay on screen
+// rather than the old line number.
+func TestSearchMatchStaysInViewAcrossResize(t *testing.T) {
+	m := newModel(t, "", 200, 60)
+	keys(t, m, "/", "g", "o", "l", "a", "n", "g", "enter")
+	s := m.search
+	if s == nil || len(s.matches) < 3 {
+		t.Fatal("want several matches for golang")
+	}
+	// The last match of the section the search opened is far down once
+	// the window is small.
+	last := s.cur
+	for i, mt := range s.matches {
+		if mt.sec == m.active {
+			last = i
+		}
+	}
+	for s.cur != last {
+		keys(t, m, "n")
+	}
+	for _, size := range [][2]int{{80, 24}, {40, 12}, {120, 40}} {
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		mt := s.matches[s.cur]
+		if mt.sec != m.active {
+			t.Fatalf("%dx%d: the resize moved to section %d, away from the match in %d", size[0], size[1], m.active, mt.sec)
+		}
+		if off, h := m.vp.YOffset(), m.vp.Height(); mt.line < off || mt.line >= off+h {
+			t.Errorf("%dx%d: match %d on line %d, pane shows lines %d-%d", size[0], size[1], s.cur, mt.line, off, off+h-1)
+		}
+		checkFits(t, m, size[0], size[1], "after a resize with a search")
+	}
+}

@@ -517,8 +517,13 @@ func (m *Model) runSearch(jump bool) {
 		s.counts[mt.sec]++
 	}
 	if !jump {
+		// The window changed: the lines were wrapped again, so keep the
+		// current match in view rather than the old line number.
 		s.cur = min(s.cur, len(s.matches)-1)
 		m.showPage()
+		if s.cur >= 0 && s.matches[s.cur].sec == m.active && m.overlay == overlayNone {
+			m.scrollToMatch()
+		}
 		return
 	}
 	s.cur = -1
@@ -584,11 +589,17 @@ func (m *Model) stepMatch(d int) {
 // showMatch opens the current match's section and scrolls it into view,
 // a third of the way down the pane so the lines around it show too.
 func (m *Model) showMatch() {
-	s := m.search
-	mt := s.matches[s.cur]
+	mt := m.search.matches[m.search.cur]
 	m.saveOffset()
 	m.active = mt.sec
 	m.showPage()
+	m.scrollToMatch()
+}
+
+// scrollToMatch scrolls the current match, in the active section, into
+// view when it is not, a third of the way down the pane.
+func (m *Model) scrollToMatch() {
+	mt := m.search.matches[m.search.cur]
 	h := m.vp.Height()
 	if off := m.vp.YOffset(); mt.line < off || mt.line >= off+h {
 		m.vp.SetYOffset(mt.line - h/3)
