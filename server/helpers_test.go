@@ -185,6 +185,15 @@ func (s *screen) Write(p []byte) (int, error) {
 	return s.buf.Write(p)
 }
 
+// Cap is the bytes the buffer holds on the heap: tests that measure the
+// heap take it off, since the client's copy of the output is not the
+// server's memory.
+func (s *screen) Cap() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Cap()
+}
+
 func (s *screen) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
