@@ -31,19 +31,21 @@ func keysOf(t reflect.Type) map[string]bool {
 }
 
 // unmarshalObject decodes b into v (a pointer to a struct type without
-// methods) and puts every key v has no field for into extra.
+// methods) and puts every key v has no field for into extra. Only a key
+// spelled exactly as a field's fills it: encoding/json would also fill
+// startDate from "StartDATE", a key the schema let through unchecked as
+// an extra one.
 func unmarshalObject(b []byte, v any, extra *Extra) error {
-	if err := json.Unmarshal(b, v); err != nil {
-		return err
-	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
 		return err
 	}
 	known := keysOf(reflect.TypeOf(v).Elem())
+	fields := make(map[string]json.RawMessage, len(all))
 	*extra = nil
 	for k, raw := range all {
 		if known[k] {
+			fields[k] = raw
 			continue
 		}
 		if *extra == nil {
@@ -51,7 +53,11 @@ func unmarshalObject(b []byte, v any, extra *Extra) error {
 		}
 		(*extra)[k] = raw
 	}
-	return nil
+	exact, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(exact, v)
 }
 
 // marshalObject encodes v (a struct without methods) and appends the keys
