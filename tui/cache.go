@@ -49,37 +49,44 @@ type docKey struct {
 	theme themeKey
 }
 
-type docEntry struct {
-	once sync.Once
-	doc  *document
-}
-
-type infoEntry struct {
-	once sync.Once
-	info *resumeInfo
-}
-
 // cacheLimit bounds each cache. Pane widths are capped (see maxFrame), so
 // one résumé needs at most about maxFrame*themeCount documents.
 const cacheLimit = 512
 
-type chromeEntry struct {
-	once sync.Once
-	c    *chrome
-}
-
 type cache struct {
 	limit   int // entries per map
 	mu      sync.Mutex
-	docs    map[docKey]*docEntry
-	chromes map[chromeKey]*chromeEntry
-	infos   map[*content.Resume]*infoEntry
+	docs    map[docKey]*onceEntry[*document]
+	chromes map[chromeKey]*onceEntry[*chrome]
+	infos   map[*content.Resume]*onceEntry[*resumeInfo]
 	helps   map[helpKey]row
 }
 
 func newCache() *cache {
-	return &cache{limit: cacheLimit, docs: map[docKey]*docEntry{}, chromes: map[chromeKey]*chromeEntry{},
-		infos: map[*content.Resume]*infoEntry{}, helps: map[helpKey]row{}}
+	return &cache{limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
+		infos: map[*content.Resume]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{}}
+}
+
+// onceEntry is a cached value built once, outside the cache's lock, so
+// that concurrent first uses build it once and other keys are not held up.
+type onceEntry[V any] struct {
+	once sync.Once
+	v    V
+}
+
+// cached returns m[k]'s value, building it with build on first use and
+// evicting an arbitrary entry when m is full.
+func cached[K comparable, V any](c *cache, m map[K]*onceEntry[V], k K, build func() V) V {
+	c.mu.Lock()
+	e := m[k]
+	if e == nil {
+		evict(m, c.limit)
+		e = &onceEntry[V]{}
+		m[k] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.v = build() })
+	return e.v
 }
 
 var shared = newCache()
@@ -97,48 +104,21 @@ func evict[K comparable, V any](m map[K]V, limit int) {
 }
 
 func (c *cache) info(r *content.Resume) *resumeInfo {
-	c.mu.Lock()
-	e := c.infos[r]
-	if e == nil {
-		evict(c.infos, c.limit)
-		e = &infoEntry{}
-		c.infos[r] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.info = newResumeInfo(r) })
-	return e.info
+	return cached(c, c.infos, r, func() *resumeInfo { return newResumeInfo(r) })
 }
 
 // doc returns info's résumé rendered at width in theme t, rendering it on
 // first use; concurrent first uses render once.
 func (c *cache) doc(info *resumeInfo, width int, t Theme) *document {
 	k := docKey{r: info.r, width: width, theme: t.key()}
-	c.mu.Lock()
-	e := c.docs[k]
-	if e == nil {
-		evict(c.docs, c.limit)
-		e = &docEntry{}
-		c.docs[k] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.doc = renderDocument(info, width, stylesFor(t)) })
-	return e.doc
+	return cached(c, c.docs, k, func() *document { return renderDocument(info, width, stylesFor(t)) })
 }
 
 // chrome returns the header, navigation and scrollbar cells for a frame
 // with the given inner width and sidebar width (0 for tabs).
 func (c *cache) chrome(info *resumeInfo, innerW, sideW int, t Theme) *chrome {
 	k := chromeKey{r: info.r, innerW: innerW, sideW: sideW, theme: t.key()}
-	c.mu.Lock()
-	e := c.chromes[k]
-	if e == nil {
-		evict(c.chromes, c.limit)
-		e = &chromeEntry{}
-		c.chromes[k] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.c = buildChrome(info, stylesFor(t), innerW, sideW) })
-	return e.c
+	return cached(c, c.chromes, k, func() *chrome { return buildChrome(info, stylesFor(t), innerW, sideW) })
 }
 
 // help returns the footer's key help for k, rendered once per key. It is
