@@ -330,14 +330,15 @@ func (s *Server) allConns() []*conn {
 // shuts down within the grace period and returns nil. A value on reload
 // (SIGHUP) reloads the content; the content file is also watched.
 func (s *Server) Run(ctx context.Context, reload <-chan struct{}) error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	errc := make(chan error, 2)
 	var metricsSrv *http.Server
 	if s.cfg.MetricsAddr != "" {
-		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		mln, err := lc.Listen(ctx, "tcp", s.cfg.MetricsAddr)
 		if err != nil {
 			_ = ln.Close()
 			return fmt.Errorf("listen metrics: %w", err)
