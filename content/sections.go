@@ -3,6 +3,8 @@ package content
 import (
 	"strconv"
 	"strings"
+
+	"github.com/laphets/resume/internal/names"
 )
 
 // Section IDs, in the order the sections are shown. They double as the
@@ -307,26 +309,20 @@ func (r *Resume) LookupSection(name string) (string, bool) {
 	return FindSection(r.Sections(), name)
 }
 
-// FindSection finds the section a visitor named: its ID or title in any
-// case, or a prefix of one that fits no other section. It returns the
-// section's ID.
+// FindSection finds the section a visitor named, as names.Resolve does:
+// its ID or title in any case, or a prefix of one that fits no other
+// section. It returns the section's ID.
 func FindSection(secs []Section, name string) (string, bool) {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if name == "" {
-		return "", false
+	res := names.Resolve(name, SectionNames(secs))
+	return res.Name, res.Found()
+}
+
+// SectionNames lists secs as names a visitor may type: each section's ID,
+// with its title as another spelling.
+func SectionNames(secs []Section) []names.Candidate {
+	out := make([]names.Candidate, len(secs))
+	for i, s := range secs {
+		out[i] = names.Candidate{Name: s.ID, Aliases: []string{s.Title}}
 	}
-	found := ""
-	for _, s := range secs {
-		id, title := strings.ToLower(s.ID), strings.ToLower(s.Title)
-		if name == id || name == title {
-			return s.ID, true
-		}
-		if strings.HasPrefix(id, name) || strings.HasPrefix(title, name) {
-			if found != "" {
-				return "", false
-			}
-			found = s.ID
-		}
-	}
-	return found, found != ""
+	return out
 }

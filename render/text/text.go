@@ -20,6 +20,16 @@ const (
 	MaxWidth     = 1000
 )
 
+// ReadableWidth is the widest a terminal's window makes plain text when
+// no width is asked for: lines longer than this are hard to read, so a
+// wide window gets the same measure as the interactive résumé's column.
+const ReadableWidth = 100
+
+// Wrap breaks text into lines no wider than width columns, between words;
+// a word wider than the line (a long URL, a run of CJK) is broken between
+// graphemes. Wide characters count as two columns.
+func Wrap(text string, width int) []string { return wrapWords(text, max(width, 1)) }
+
 // Render renders r as plain text word-wrapped to width columns
 // (DefaultWidth when width is 0 or less, clamped to MinWidth..MaxWidth).
 // Wide characters count as two columns and no line is wider than width.
