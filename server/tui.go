@@ -1,0 +1,50 @@
+package server
+
+import (
+	"errors"
+	"io"
+
+	"charm.land/ssh"
+
+	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/teahost"
+	"github.com/laphets/resume/tui"
+)
+
+// runTUI runs the interactive résumé for one session on internal/teahost:
+// the program reads the session (which restarts the idle clock), draws to
+// it, and is killed through the session's context when the session must
+// end (idle, time limit, shutdown, panic, channel closed). Window changes
+// arrive coalesced and throttled from the session (forwardResizes), with
+// no goroutine while there are none.
+func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
+	env := append(ss.environ(), "TERM="+ss.pty.Term)
+	profile := teahost.Profile(env)
+	win, seq := ss.windowSeq()
+	model := s.newModel(r, tui.Options{
+		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
+		SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()),
+	})
+	p := teahost.New(ss.life, model, teahost.Options{
+		In: ss, Out: ss, Env: env, Width: win.Width, Height: win.Height, Profile: profile,
+		Panic: ss.panicked,
+	})
+	ss.setResize(func(w ssh.Window) { p.Resize(w.Width, w.Height) }, seq)
+	err := p.Run()
+	ss.setResize(nil, 0)
+	in, events := p.Dropped()
+	ss.inputDropped.Store(in)
+	ss.eventsDropped.Store(events)
+
+	if msg := ss.endReason().goodbye(); msg != "" {
+		_, _ = io.WriteString(ss, "\n"+msg+"\n")
+	}
+	switch {
+	case errors.Is(err, teahost.ErrPanic):
+		// Reported through Panic already, unless Bubble Tea recovered it.
+		ss.fail()
+		ss.end(endPanic)
+	case err != nil:
+		s.log.Warn("tui ended with an error", "remote", ss.c.remote, "err", err.Error())
+	}
+}
