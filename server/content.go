@@ -11,6 +11,7 @@ import (
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/safetext"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/tui"
 )
 
 // contentStore holds the résumé new sessions get. A session takes the
@@ -24,14 +25,18 @@ type contentStore struct {
 	stamp fileStamp  // of the file last loaded (or last found invalid)
 }
 
-// loaded is one load of the content with the renderings made from it, so
-// that a reload drops the old résumé's renderings along with it.
+// loaded is one load of the content with the renderings made from it (plain
+// text, the TUI's), so that a reload drops the old résumé's renderings
+// along with it.
 type loaded struct {
 	resume *content.Resume
 	text   *text.Cache
+	tui    *tui.Cache
 }
 
-func newLoaded(r *content.Resume) *loaded { return &loaded{resume: r, text: text.NewCache(r)} }
+func newLoaded(r *content.Resume) *loaded {
+	return &loaded{resume: r, text: text.NewCache(r), tui: tui.NewCache(r)}
+}
 
 // fileStamp is what the watcher compares to notice a change.
 type fileStamp struct {

@@ -139,7 +139,7 @@ func (s *Server) handle(ss *session) {
 	// 2. route: from the command and the PTY; the session keeps the
 	// résumé it starts with to its end (a reload does not change it).
 	cur := s.content.cur.Load()
-	ss.resume, ss.text = cur.resume, cur.text
+	ss.resume, ss.text, ss.tuiCache = cur.resume, cur.text, cur.tui
 	ss.setRoute(parseRoute(ss.rawCmd, ss.pty != nil, ss.resume.Sections()))
 	// 3. account: count the session by kind (active, total, duration).
 	defer s.metrics.track(ss.route.kind)()

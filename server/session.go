@@ -19,6 +19,7 @@ import (
 	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/teahost"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/tui"
 )
 
 // Bounds on what a visitor may ask of one session.
@@ -81,9 +82,10 @@ type session struct {
 	started bool
 
 	// Set by the handler chain, in the handler goroutine.
-	route  route
-	resume *content.Resume
-	text   *text.Cache // renderings of resume
+	route    route
+	resume   *content.Resume
+	text     *text.Cache // renderings of resume
+	tuiCache *tui.Cache
 
 	// The window, updated by window-change requests; winMu.
 	winMu    sync.Mutex

@@ -23,7 +23,7 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	win, seq := ss.windowSeq()
 	model := s.newModel(r, tui.Options{
 		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
-		SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()),
+		SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()), Cache: ss.tuiCache,
 	})
 	p := teahost.New(ss.life, model, teahost.Options{
 		In: ss, Out: ss, Env: env, Width: win.Width, Height: win.Height, Profile: profile,

@@ -331,7 +331,7 @@ func (m *Model) shortHelp(width int) (string, int) {
 	if m.search != nil && m.overlay == overlayNone {
 		mode = helpSearch
 	}
-	r := shared.help(helpKey{mode: mode, mouse: m.mouse, width: width, theme: m.theme.key()}, m.keys)
+	r := m.cache.help(helpKey{mode: mode, mouse: m.mouse, width: width, theme: m.theme.key()}, m.keys)
 	return r.s, r.w
 }
 
