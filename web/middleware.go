@@ -19,8 +19,9 @@ var startTime = time.Now().UTC().Truncate(time.Second)
 const maxBody = 64 << 10
 
 // permissionsPolicy turns off the browser features the page never uses.
+// Only features Chromium knows: an unknown one is a console warning.
 const permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), " +
-	"serial=(), bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()"
+	"serial=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()"
 
 // secureHeaders sets the headers every response carries. HSTS is sent
 // only over TLS: a browser would otherwise refuse plain HTTP for a year on
@@ -105,7 +106,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
 			slog.String("remote", s.clientAddr(r).String()),
 			slog.String("method", clientString(r.Method)),
-			slog.String("path", clientString(r.URL.RequestURI())),
+			slog.String("path", clientString(r.URL.Path)),
+			slog.String("query", clientString(r.URL.RawQuery)),
 			slog.Int("status", rec.status),
 			slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", elapsed),

@@ -8,6 +8,8 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/html"
+	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/text"
 )
 
 // renderings are every representation of one résumé, built together when
@@ -22,7 +24,7 @@ type renderings struct {
 	notFound *asset
 
 	// widths holds /resume.txt?width=N as visitors ask for them, each
-	// rendered once; the range of widths bounds it.
+	// rendered and compressed once, up to maxWidths of them.
 	widthMu sync.Mutex
 	widths  map[int]*asset
 	mod     time.Time
@@ -78,7 +80,7 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 	out := &renderings{
 		resume:   r,
 		page:     newAsset(typeHTML, page, mod),
-		text:     newAsset(typeText, []byte(renderText(r, content.DefaultWidth)), mod),
+		text:     newAsset(typeText, []byte(renderText(r, text.DefaultWidth)), mod),
 		markdown: newAsset(typeMarkdown, []byte(renderMarkdown(r)), mod),
 		json:     newAsset(typeJSON, js, mod),
 		ssh:      newAsset(typeHTML, sshPage, mod),
@@ -90,9 +92,17 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 	return out, nil
 }
 
+// maxWidths bounds the widths kept per résumé (a phone, a laptop and a
+// few terminals are a handful).
+const maxWidths = 64
+
+// fastBrotli is the Brotli level of renderings made on a visitor's
+// request: a millisecond or two, about 10% larger than the best.
+const fastBrotli = 5
+
 // textAt is the plain text at width columns, rendered on first request.
 func (rg *renderings) textAt(width int) *asset {
-	if width == content.DefaultWidth {
+	if width == text.DefaultWidth {
 		return rg.text
 	}
 	rg.widthMu.Lock()
@@ -100,11 +110,17 @@ func (rg *renderings) textAt(width int) *asset {
 	if a, ok := rg.widths[width]; ok {
 		return a
 	}
-	a := newAsset(typeText, []byte(renderText(rg.resume, width)), rg.mod)
+	body := []byte(renderText(rg.resume, width))
+	if len(rg.widths) >= maxWidths {
+		// Someone is walking the widths: render, but neither keep nor
+		// compress what is likely never asked for again.
+		return uncompressed(typeText, body, rg.mod)
+	}
+	a := compressedAt(typeText, body, rg.mod, fastBrotli)
 	rg.widths[width] = a
 	return a
 }
 
 // The plain text and Markdown renderers.
-func renderText(r *content.Resume, width int) string { return r.Text(width) }
-func renderMarkdown(r *content.Resume) string        { return r.Markdown() }
+func renderText(r *content.Resume, width int) string { return text.Render(r, width) }
+func renderMarkdown(r *content.Resume) string        { return markdown.Render(r) }

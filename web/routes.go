@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/html"
+	"github.com/laphets/resume/render/text"
 )
 
 // Handler is the whole HTTP side: the routes inside the middleware. Read
@@ -107,12 +107,12 @@ func handleIndex(cur func() *renderings) http.Handler {
 // ssh host text accepts).
 func handleText(cur func() *renderings) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		width := content.DefaultWidth
+		width := text.DefaultWidth
 		if v := r.URL.Query().Get("width"); v != "" {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < content.MinWidth || n > content.MaxWidth {
-				http.Error(w, "width: want a number of columns from "+strconv.Itoa(content.MinWidth)+
-					" to "+strconv.Itoa(content.MaxWidth)+", such as /resume.txt?width=100", http.StatusBadRequest)
+			if err != nil || n < text.MinWidth || n > text.MaxWidth {
+				http.Error(w, "width: want a number of columns from "+strconv.Itoa(text.MinWidth)+
+					" to "+strconv.Itoa(text.MaxWidth)+", such as /resume.txt?width=100", http.StatusBadRequest)
 				return
 			}
 			width = n
