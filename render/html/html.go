@@ -41,6 +41,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"untiered":   untiered,
 	"showURL":    showURL,
 	"linkURL":    linkURL,
+	"displayURL": content.DisplayURL,
 	"inc":        func(i int) int { return i + 1 },
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
