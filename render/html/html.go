@@ -48,8 +48,11 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 // ContentSecurityPolicy is the policy every page needs: nothing may load
 // from anywhere but this origin, and the only inline style and script are
 // the ones this package wrote, named by their hashes (no 'unsafe-inline').
-// Forms may only post back here; no one may frame the page.
+// Forms may only post back here; no one may frame the page. connect-src
+// 'self' lets tools that fetch from the page's context (Lighthouse reads
+// /robots.txt that way) reach this origin; the page itself fetches nothing.
 var ContentSecurityPolicy = "default-src 'none'; " +
+	"connect-src 'self'; " +
 	"style-src " + hashSource(pageCSS) + "; " +
 	"script-src " + hashSource(pageJS) + "; " +
 	"img-src 'self'; " +
