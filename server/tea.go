@@ -86,8 +86,13 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	ss.setResize(nil, 0)
 	out.close()
 
-	if msg := goodbye[ss.endReason()]; msg != "" {
+	switch msg := goodbye[ss.endReason()]; {
+	case msg != "":
 		_, _ = io.WriteString(ss, "\n"+msg+"\n")
+	case err == nil:
+		// The visitor quit: leave the name and how to reach the person
+		// on their normal screen, to copy after leaving.
+		_, _ = io.WriteString(ss, tui.Goodbye(r, ss.window().Width))
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		s.log.Warn("tui ended with an error", "remote", ss.c.remote, "err", err.Error())

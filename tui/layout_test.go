@@ -131,3 +131,62 @@ func TestTimelineHasItsOwnColour(t *testing.T) {
 		}
 	}
 }
+
+func TestGoodbyeLeavesTheNameAndEmail(t *testing.T) {
+	r := content.Default()
+	got := Goodbye(r, 80)
+	want := "Wenging Luo · wenging4@illinois.edu · github.com/Laphets · linkedin.com/in/WengingLuo\n"
+	if cellWidth(strings.TrimSuffix(want, "\n")) > 80 {
+		want = "Wenging Luo · wenging4@illinois.edu · github.com/Laphets\nlinkedin.com/in/WengingLuo\n"
+	}
+	if got != want+"Thanks for visiting.\n" {
+		t.Errorf("Goodbye(80) = %q", got)
+	}
+	for _, w := range []int{20, 30, 40, 60, 200} {
+		g := Goodbye(r, w)
+		for _, l := range strings.Split(strings.TrimSuffix(g, "\n"), "\n") {
+			if cellWidth(l) > w {
+				t.Errorf("Goodbye(%d): line %q is too wide", w, l)
+			}
+		}
+		flat := strings.Join(strings.Fields(g), "")
+		for _, fact := range []string{"WengingLuo", "wenging4@illinois.edu", "github.com/Laphets", "linkedin.com/in/WengingLuo"} {
+			if !strings.Contains(flat, fact) {
+				t.Errorf("Goodbye(%d) lacks %q: %q", w, fact, g)
+			}
+		}
+	}
+}
+
+// The overview leads with who the person is, not with the contacts the
+// header already shows; a résumé's meta.lastModified is said there too.
+func TestOverviewLeadsWithWhoAndWhen(t *testing.T) {
+	m := newModel(t, "", 80, 24)
+	page := m.doc.pages[0].plain
+	first := ""
+	for _, l := range page {
+		if strings.TrimSpace(l) != "" {
+			first = strings.TrimSpace(l)
+			break
+		}
+	}
+	if first != "M.S. in Computer Science · University of Illinois at Urbana–Champaign" {
+		t.Errorf("the overview starts with %q", first)
+	}
+	if strings.Contains(strings.Join(page, "\n"), "Last updated") {
+		t.Error("the default résumé has no meta.lastModified, yet says when it was updated")
+	}
+	r, err := content.Parse("x.json", []byte(`{"basics": {"name": "Ada Example", "label": "Engineer", "email": "ada@example.com"},
+		"meta": {"lastModified": "2026-11-20T08:00:00Z"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = New(r, Options{Width: 80, Height: 24})
+	page = m.doc.pages[0].plain
+	if strings.TrimSpace(page[0]) != "Engineer" {
+		t.Errorf("the overview starts with %q, not the label", page[0])
+	}
+	if !strings.Contains(strings.Join(page, "\n"), "Last updated 20 November 2026") {
+		t.Errorf("no last update:\n%s", strings.Join(page, "\n"))
+	}
+}
