@@ -56,8 +56,10 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	// COLORFGBG, when the client sent it, picks the theme of the first
 	// frame; the terminal's answer to the background query still wins.
 	light, _ := tui.LightFromEnv(env)
-	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height, Profile: profile,
-		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr())})
+	model := s.newModel(r, tui.Options{
+		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
+		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()),
+	})
 	out := newTUIOutput(ss, profile, win.Width, win.Height)
 	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel, out: out},
 		tea.WithContext(ctx),

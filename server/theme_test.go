@@ -6,6 +6,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 // A client that says its background is light with COLORFGBG (sent with
@@ -37,7 +39,7 @@ func TestColorFGBGPicksTheLightTheme(t *testing.T) {
 			if err := s.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
 				t.Fatal(err)
 			}
-			out := &screen{}
+			out := &testutil.Buffer{}
 			s.Stdout, s.Stderr = out, out
 			if _, err := s.StdinPipe(); err != nil {
 				t.Fatal(err)
@@ -45,13 +47,7 @@ func TestColorFGBGPicksTheLightTheme(t *testing.T) {
 			if err := s.Shell(); err != nil {
 				t.Fatal(err)
 			}
-			deadline := time.Now().Add(5 * time.Second)
-			for !strings.Contains(out.String(), "Overview") {
-				if time.Now().After(deadline) {
-					t.Fatalf("no first frame: %q", out.String())
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
+			testutil.Eventually(t, 5*time.Second, "the first frame", func() bool { return strings.Contains(out.String(), "Overview") })
 			got := out.String()
 			if !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
 				t.Errorf("COLORFGBG=%q: first frame has %q: %v, %q: %v", tt.env, tt.want, strings.Contains(got, tt.want), tt.not, strings.Contains(got, tt.not))
