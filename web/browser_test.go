@@ -70,7 +70,7 @@ type tab struct {
 	requests []string // every URL the page asked for
 }
 
-func newTab(t *testing.T, parent context.Context) *tab {
+func newTab(parent context.Context, t *testing.T) *tab {
 	t.Helper()
 	tb := &tab{}
 	ctx, cancel := chromedp.NewContext(parent, chromedp.WithListener(tb.listen))
@@ -233,7 +233,7 @@ func TestBrowser(t *testing.T) {
 	}
 	for _, v := range views {
 		t.Run(v.name, func(t *testing.T) {
-			tb := newTab(t, ctx)
+			tb := newTab(ctx, t)
 			tb.do(t,
 				chromedp.EmulateViewport(v.width, v.height),
 				media(v.media, v.scheme),
@@ -274,7 +274,7 @@ func TestBrowser(t *testing.T) {
 		})
 	}
 	t.Run("pdf", func(t *testing.T) {
-		tb := newTab(t, ctx)
+		tb := newTab(ctx, t)
 		tb.do(t, chromedp.Navigate(ts.url+"/"), chromedp.WaitVisible(chromedp.CSS("h1")))
 		for name, paper := range map[string]chromedp.PaperSize{"a4": chromedp.PaperA4, "letter": chromedp.PaperLetter} {
 			pdf, err := chromedp.Run(tb.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(paper)))
@@ -294,7 +294,7 @@ func TestBrowser(t *testing.T) {
 func TestBrowserCopyButton(t *testing.T) {
 	ctx := browser(t)
 	ts := start(t, testConfig())
-	tb := newTab(t, ctx)
+	tb := newTab(ctx, t)
 	tb.do(t, chromedp.Navigate(ts.url+"/"), chromedp.WaitVisible(chromedp.CSS("#copy")))
 	// Headless Chromium has no clipboard to read back: record what the
 	// page writes to it.
@@ -318,13 +318,13 @@ func TestBrowserCopyButton(t *testing.T) {
 func TestBrowserWithoutJavaScript(t *testing.T) {
 	ctx := browser(t)
 	ts := start(t, testConfig())
-	withJS := newTab(t, ctx)
+	withJS := newTab(ctx, t)
 	withJS.do(t, chromedp.Navigate(ts.url+"/"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	want, err := chromedp.Run(withJS.ctx, chromedp.Text(chromedp.CSS("main")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb := newTab(t, ctx)
+	tb := newTab(ctx, t)
 	tb.do(t, noScript(), chromedp.Navigate(ts.url+"/"), chromedp.WaitVisible(chromedp.CSS("h1")))
 	got, err := chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS("main")))
 	if err != nil {

@@ -127,8 +127,12 @@ func (c *Config) Validate() error {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"read header timeout", c.ReadHeaderTimeout}, {"read timeout", c.ReadTimeout},
-		{"write timeout", c.WriteTimeout}, {"idle timeout", c.IdleTimeout}} {
+	}{
+		{"read header timeout", c.ReadHeaderTimeout},
+		{"read timeout", c.ReadTimeout},
+		{"write timeout", c.WriteTimeout},
+		{"idle timeout", c.IdleTimeout},
+	} {
 		if d.v <= 0 {
 			return fmt.Errorf("http %s: %v is not positive", d.name, d.v)
 		}

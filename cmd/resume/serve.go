@@ -135,7 +135,7 @@ SIGHUP reloads the content file.`,
 			if err != nil {
 				return err
 			}
-			hln, err := net.Listen("tcp", webCfg.Addr)
+			hln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", webCfg.Addr)
 			if err != nil {
 				return fmt.Errorf("listen http: %w", err)
 			}

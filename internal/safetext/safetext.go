@@ -26,17 +26,17 @@ func Clean(s string) string { return clean(s, false) }
 func Line(s string) string { return clean(s, true) }
 
 // Short is Line for a log field: s made one inert line and cut to at most
-// max bytes at a character boundary, with "…" to show the cut. The
-// sanitiser reads at most 4*max bytes, so a huge string costs little.
-func Short(s string, max int) string {
-	if len(s) > 4*max {
-		s = s[:4*max]
+// limit bytes at a character boundary, with "…" to show the cut. The
+// sanitiser reads at most 4*limit bytes, so a huge string costs little.
+func Short(s string, limit int) string {
+	if len(s) > 4*limit {
+		s = s[:4*limit]
 	}
 	s = Line(s)
-	if len(s) <= max {
+	if len(s) <= limit {
 		return s
 	}
-	cut := max
+	cut := limit
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

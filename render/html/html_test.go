@@ -226,8 +226,10 @@ func between(t *testing.T, s, open, end string) string {
 
 func TestOtherPages(t *testing.T) {
 	r := content.Default()
-	info := SSHInfo{Command: "ssh -p 2222 resume.example.com", Fingerprint: "SHA256:abc",
-		KnownHosts: "[resume.example.com]:2222 ssh-ed25519 AAAA", SSHFP: []string{"resume.example.com. IN SSHFP 4 2 ff"}}
+	info := SSHInfo{
+		Command: "ssh -p 2222 resume.example.com", Fingerprint: "SHA256:abc",
+		KnownHosts: "[resume.example.com]:2222 ssh-ed25519 AAAA", SSHFP: []string{"resume.example.com. IN SSHFP 4 2 ff"},
+	}
 	p, err := SSH(r, site, info)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,9 @@ import (
 	"github.com/laphets/resume/content"
 )
 
+// typeKey names an object's schema.org type.
+const typeKey = "@type"
+
 // ld is one schema.org object; empty values are left out.
 type ld map[string]any
 
@@ -34,7 +37,7 @@ func (o ld) set(key string, v any) {
 // html/template writes it as JSON, escaped for a script element.
 func jsonLD(r *content.Resume, site Site) ld {
 	b := r.Basics
-	p := ld{"@type": "Person"}
+	p := ld{typeKey: "Person"}
 	p.set("name", b.Name)
 	jobTitle := b.Label
 	if w, ok := currentWork(r); ok && jobTitle == "" {
@@ -46,7 +49,7 @@ func jsonLD(r *content.Resume, site Site) ld {
 	p.set("telephone", b.Phone)
 	p.set("url", b.URL)
 	if b.Location != nil {
-		addr := ld{"@type": "PostalAddress"}
+		addr := ld{typeKey: "PostalAddress"}
 		addr.set("streetAddress", b.Location.Address)
 		addr.set("postalCode", b.Location.PostalCode)
 		addr.set("addressLocality", b.Location.City)
@@ -66,7 +69,7 @@ func jsonLD(r *content.Resume, site Site) ld {
 	var works []ld
 	for _, w := range r.Work {
 		if w.EndDate == "" && w.Name != "" {
-			o := ld{"@type": "Organization", "name": w.Name}
+			o := ld{typeKey: "Organization", "name": w.Name}
 			o.set("url", w.URL)
 			works = append(works, o)
 		}
@@ -79,7 +82,7 @@ func jsonLD(r *content.Resume, site Site) ld {
 			continue
 		}
 		seen[e.Institution] = true
-		o := ld{"@type": "EducationalOrganization", "name": e.Institution}
+		o := ld{typeKey: "EducationalOrganization", "name": e.Institution}
 		o.set("url", e.URL)
 		schools = append(schools, o)
 	}
@@ -100,7 +103,7 @@ func jsonLD(r *content.Resume, site Site) ld {
 	}
 	p.set("knowsLanguage", langs)
 
-	page := ld{"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": p}
+	page := ld{"@context": "https://schema.org", typeKey: "ProfilePage", "mainEntity": p}
 	if site.PublicURL != "" {
 		page["url"] = site.PublicURL + "/"
 	}
