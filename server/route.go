@@ -63,7 +63,9 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 	case len(res.Ambiguous) > 0:
 		return refusal(fmt.Sprintf("%q could mean %s", clientString(typed), names.Or(res.Ambiguous)))
 	case !res.Found() && len(res.Suggest) > 0:
-		return refusal(fmt.Sprintf("unknown command %q; did you mean %s?", clientString(typed), names.Or(res.Suggest)))
+		r := refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
+		r.err += ". Did you mean " + names.Or(res.Suggest) + "?"
+		return r
 	case !res.Found():
 		return refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
 	}
