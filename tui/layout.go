@@ -429,8 +429,11 @@ func (m *Model) tooSmall() []row {
 	// height is shown. The command always comes whole, wrapped between
 	// words: it is the one thing a visitor needs from this screen.
 	variants := [][]line{
-		{{"Window too small", st.Title}, {"This window is " + size + "; the résumé needs at least " + need + ".", st.Plain},
-			{"Enlarge the window, or read it as plain text:", st.Muted}},
+		{
+			{"Window too small", st.Title},
+			{"This window is " + size + "; the résumé needs at least " + need + ".", st.Plain},
+			{"Enlarge the window, or read it as plain text:", st.Muted},
+		},
 		{{"Window too small: " + size + ", needs " + need + ".", st.Title}, {"Plain text:", st.Muted}},
 		{{"Too small; plain text:", st.Title}},
 		nil,
