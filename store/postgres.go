@@ -55,4 +55,3 @@ func dollarPlaceholders(q string) string {
 	}
 	return b.String()
 }
-
