@@ -7,6 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/text"
 )
 
 // renderFormats are the values --format takes.
@@ -32,8 +34,8 @@ validated first; problems are listed and the exit status is 1.`,
 			if !contains(renderFormats, format) {
 				return fmt.Errorf("render: --format %q is not a format (want one of %s)", format, strings.Join(renderFormats, ", "))
 			}
-			if width < content.MinWidth || width > content.MaxWidth {
-				return fmt.Errorf("render: --width %d is out of range (want %d to %d)", width, content.MinWidth, content.MaxWidth)
+			if width < text.MinWidth || width > text.MaxWidth {
+				return fmt.Errorf("render: --width %d is out of range (want %d to %d)", width, text.MinWidth, text.MaxWidth)
 			}
 			r := content.Default()
 			if len(args) == 1 {
@@ -45,7 +47,7 @@ validated first; problems are listed and the exit status is 1.`,
 			out := cmd.OutOrStdout()
 			switch format {
 			case "markdown":
-				_, err := fmt.Fprint(out, r.Markdown())
+				_, err := fmt.Fprint(out, markdown.Render(r))
 				return err
 			case "json":
 				b, err := r.JSON()
@@ -55,13 +57,13 @@ validated first; problems are listed and the exit status is 1.`,
 				_, err = out.Write(b)
 				return err
 			}
-			_, err := fmt.Fprint(out, r.Text(width))
+			_, err := fmt.Fprint(out, text.Render(r, width))
 			return err
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(renderFormats, ", "))
-	cmd.Flags().IntVarP(&width, "width", "w", content.DefaultWidth,
-		fmt.Sprintf("text width in columns (%d to %d)", content.MinWidth, content.MaxWidth))
+	cmd.Flags().IntVarP(&width, "width", "w", text.DefaultWidth,
+		fmt.Sprintf("text width in columns (%d to %d)", text.MinWidth, text.MaxWidth))
 	return cmd
 }
 
