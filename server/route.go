@@ -9,20 +9,24 @@ import (
 	"github.com/anmitsu/go-shlex"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/render/text"
 )
 
 // route is what a session does, decided once from its command and PTY.
 type route struct {
-	kind    string // kindTUI, kindPlain or kindCommand
-	command string // with kindCommand: text, markdown, json, help, version; "" for a refusal
-	width   int    // with text: the --width asked for, 0 for the default
-	section string // with kindTUI: the section to open, "" for the first
-	err     string // with a refusal: the one line for stderr
+	kind    string        // kindTUI, kindPlain or kindCommand
+	command string        // with kindCommand: text, markdown, json, help, version; "" for a refusal
+	width   int           // with text: the --width asked for, 0 for the default
+	section string        // with kindTUI: the section to open, "" for the first
+	err     string        // with a refusal: the one line for stderr
+	from    string        // with message: the --from value
+	inbox   inbox.Command // with inbox: what to do
+	usage   string        // with inbox: the arguments' problem, told only to the owner
 }
 
 // commandList names the commands, for help and refusals.
-const commandList = "text [--width N], markdown, json, help, version"
+const commandList = "text [--width N], markdown, json, message --from \"NAME <CONTACT>\", inbox, help, version"
 
 // parseRoute routes a session. raw is the exec command as sent ("" for a
 // shell), pty whether the visitor has a terminal; lookup finds the section
@@ -50,6 +54,22 @@ func parseRoute(raw string, pty bool, lookup func(string) (string, bool)) route 
 			return refusal(err)
 		}
 		return route{kind: kindCommand, command: name, width: w}
+	case "message":
+		from, usage := parseFromArgs(rest)
+		switch {
+		case usage != "":
+			return route{kind: kindCommand, err: "resume: " + usage}
+		case pty:
+			return route{kind: kindCommand, err: "resume: message reads the message from standard input; run it without -t (ssh HOST message --from ... < note.txt), or press c in the interactive résumé"}
+		}
+		return route{kind: kindCommand, command: name, from: from}
+	case "inbox":
+		c, err := inbox.Parse(rest)
+		rt := route{kind: kindCommand, command: name, inbox: c}
+		if err != nil {
+			rt.usage = err.Error()
+		}
+		return rt
 	case "markdown", "json", "help", "version":
 		if len(rest) > 0 {
 			return refusal(fmt.Sprintf("%s takes no arguments", name))
@@ -113,6 +133,8 @@ func helpText(r *content.Resume, sections []string, ssh string) string {
 		{ssh + " text [--width N]", "plain text, N columns wide (default 80)"},
 		{ssh + " markdown", "Markdown"},
 		{ssh + " json", "the JSON Resume document (jsonresume.org)"},
+		{ssh + ` message --from "NAME <CONTACT>"`, "leave the owner a message, read from standard input (CONTACT: e-mail, phone or URL)"},
+		{ssh + " inbox [read ID | delete ID] [--json]", "the owner's inbox (the owner's SSH key only)"},
 		{ssh + " help", "this help"},
 		{ssh + " version", "the server's version"},
 	} {

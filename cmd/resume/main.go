@@ -80,6 +80,7 @@ func newRootCmd() *cobra.Command {
 		newHealthcheckCmd(),
 		newFingerprintCmd(),
 		newKeygenCmd(),
+		newInboxCmd(),
 	)
 	return root
 }
