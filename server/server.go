@@ -166,7 +166,7 @@ func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
 		cur := s.content.cur.Load()
 		ss.resume, ss.text = cur.resume, cur.text
 		r := ss.resume
-		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.LookupSection)
+		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.Sections())
 		ss.mu.Lock()
 		ss.kind = ss.route.kind
 		ss.mu.Unlock()
@@ -213,11 +213,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	var out string
 	switch rt.command {
 	case "text":
-		w := rt.width
-		if w == 0 && ss.pty != nil {
-			w = ss.window().Width
-		}
-		out = ss.text.Render(w)
+		out = ss.text.Render(ss.plainWidth(rt.width))
 	case "markdown":
 		out = markdown.Render(r)
 	case "json":
@@ -230,7 +226,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		}
 		out = string(b) + "\n"
 	case "help":
-		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand())
+		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case "version":
 		out = "resume " + version.String() + "\n"
 	case "message":
@@ -241,6 +237,19 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		return
 	}
 	_, _ = io.WriteString(ss, out)
+}
+
+// plainWidth is the width a plain output is made for: the one asked for;
+// else, in a terminal, its window's up to text.ReadableWidth; else
+// text.DefaultWidth.
+func (ss *session) plainWidth(asked int) int {
+	switch {
+	case asked > 0:
+		return asked
+	case ss.pty != nil && ss.window().Width > 0:
+		return min(ss.window().Width, text.ReadableWidth)
+	}
+	return text.DefaultWidth
 }
 
 // setExitCode sets the status the session exits with.
