@@ -166,13 +166,17 @@ func workEntry(w Work) Entry {
 	if w.Description != "" {
 		summary = joinNonEmpty("\n\n", w.Description, w.Summary)
 	}
-	return Entry{Title: w.Name, Subtitle: w.Position, Where: w.Location, When: period(w.StartDate, w.EndDate, w.Expected),
-		URL: w.URL, Tags: w.Keywords, Summary: summary, Bullets: w.Highlights}
+	return Entry{
+		Title: w.Name, Subtitle: w.Position, Where: w.Location, When: period(w.StartDate, w.EndDate, w.Expected),
+		URL: w.URL, Tags: w.Keywords, Summary: summary, Bullets: w.Highlights,
+	}
 }
 
 func volunteerEntry(v Volunteer) Entry {
-	return Entry{Title: v.Organization, Subtitle: v.Position, When: period(v.StartDate, v.EndDate, v.Expected),
-		URL: v.URL, Summary: v.Summary, Bullets: v.Highlights}
+	return Entry{
+		Title: v.Organization, Subtitle: v.Position, When: period(v.StartDate, v.EndDate, v.Expected),
+		URL: v.URL, Summary: v.Summary, Bullets: v.Highlights,
+	}
 }
 
 func educationEntry(e Education) Entry {
@@ -181,8 +185,10 @@ func educationEntry(e Education) Entry {
 	if e.Score != "" {
 		summary = joinNonEmpty("\n\n", summary, "Score: "+e.Score)
 	}
-	return Entry{Title: e.Institution, Subtitle: degree, Where: e.Location, When: period(e.StartDate, e.EndDate, e.Expected),
-		URL: e.URL, Summary: summary, Bullets: e.Courses}
+	return Entry{
+		Title: e.Institution, Subtitle: degree, Where: e.Location, When: period(e.StartDate, e.EndDate, e.Expected),
+		URL: e.URL, Summary: summary, Bullets: e.Courses,
+	}
 }
 
 func awardEntry(a Award) Entry {
@@ -203,8 +209,10 @@ func publicationEntry(p Publication) Entry {
 
 func projectEntry(p Project) Entry {
 	sub := joinNonEmpty(" · ", strings.Join(p.Roles, ", "), joinNonEmpty(", ", p.Type, p.Entity))
-	return Entry{Title: p.Name, Subtitle: sub, When: period(p.StartDate, p.EndDate, p.Expected), URL: p.URL,
-		Tags: p.Keywords, Summary: p.Description, Bullets: p.Highlights}
+	return Entry{
+		Title: p.Name, Subtitle: sub, When: period(p.StartDate, p.EndDate, p.Expected), URL: p.URL,
+		Tags: p.Keywords, Summary: p.Description, Bullets: p.Highlights,
+	}
 }
 
 func skillEntry(s Skill) Entry {
@@ -223,8 +231,10 @@ func referenceEntry(r Reference) Entry {
 	return Entry{Title: r.Name, Summary: r.Reference}
 }
 
-var months = [...]string{"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"}
+var months = [...]string{
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+}
 
 // FormatDate writes a JSON Resume date for people: "2021" stays, "2021-02"
 // becomes "February 2021", "2021-02-03" becomes "3 February 2021". Anything
@@ -269,7 +279,7 @@ func Period(start, end string) string {
 // reached, written so ("expected June 2023", "September 2021 – expected
 // June 2023"): flagged with the Expected extension, or after today.
 func period(start, end string, expected bool) string {
-	if end == "" || !(expected || future(end, time.Now())) {
+	if end == "" || (!expected && !future(end, time.Now())) {
 		return Period(start, end)
 	}
 	when := "expected " + FormatDate(end)

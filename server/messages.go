@@ -52,7 +52,7 @@ func loadOwnerKeys(path string) (ownerKeys, error) {
 		}
 		key, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
 		if err != nil {
-			return nil, fmt.Errorf("--owner-keys %s:%d: not a public key in authorized_keys format (ssh-ed25519 AAAA... comment): %v", path, n, err)
+			return nil, fmt.Errorf("--owner-keys %s:%d: not a public key in authorized_keys format (ssh-ed25519 AAAA... comment): %w", path, n, err)
 		}
 		keys[string(key.Marshal())] = true
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/store/storetest"
 )
@@ -37,7 +38,7 @@ func messageServer(t *testing.T, e storetest.Engine, cfg Config, owner gossh.Pub
 			t.Fatal(err)
 		}
 	}
-	logs := &logBuffer{}
+	logs := &testutil.Buffer{}
 	s, err := New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), WithStore(st))
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -224,7 +225,7 @@ func TestInboxOwnerOnly(t *testing.T) {
 			t.Errorf("an impostor with the owner's public key read the inbox: %+v", r)
 		}
 	}
-	eventually(t, 5*time.Second, "the impostor's bad signature to be what stopped it", func() bool {
+	testutil.Eventually(t, 5*time.Second, "the impostor's bad signature to be what stopped it", func() bool {
 		return strings.Contains(ts.logs.String(), "signature did not verify")
 	})
 	oc := ts.dialAs(t, owner)
@@ -298,8 +299,10 @@ func TestInboxHostile(t *testing.T) {
 	// A contact is cleaned before it is checked: the sequence goes and
 	// the address is stored, or what is left is refused.
 	for _, h := range storetest.Hostile {
-		id, err := st.Submit(context.Background(), store.Submission{Name: "Eve", Contact: "eve@example.com" + h.Text, Body: "x",
-			Meta: store.Meta{RemoteAddr: "192.0.2.1"}})
+		id, err := st.Submit(context.Background(), store.Submission{
+			Name: "Eve", Contact: "eve@example.com" + h.Text, Body: "x",
+			Meta: store.Meta{RemoteAddr: "192.0.2.1"},
+		})
 		if err == nil {
 			ids = append(ids, id)
 		}
@@ -331,7 +334,7 @@ func checkOnScreen(t *testing.T, out string) {
 		Title:     func(s string) { events = append(events, "title "+s) },
 		IconName:  func(s string) { events = append(events, "icon "+s) },
 		Bell:      func() { events = append(events, "bell") },
-		AltScreen: func(on bool) { events = append(events, "alt screen") },
+		AltScreen: func(bool) { events = append(events, "alt screen") },
 		WorkingDirectory: func(s string) {
 			events = append(events, "cwd "+s)
 		},

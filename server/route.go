@@ -28,7 +28,18 @@ type route struct {
 
 // commands are the names ssh host NAME runs, in the order help lists
 // them; a new command goes here and in parseRoute's switch.
-var commands = []string{"text", "markdown", "json", "message", "inbox", "help", "version"}
+var commands = []string{cmdText, cmdMarkdown, cmdJSON, cmdMessage, cmdInbox, cmdHelp, cmdVersion}
+
+// The commands' names.
+const (
+	cmdText     = "text"
+	cmdMarkdown = "markdown"
+	cmdJSON     = "json"
+	cmdMessage  = "message"
+	cmdInbox    = "inbox"
+	cmdHelp     = "help"
+	cmdVersion  = "version"
+)
 
 // commandList names the commands, for help and refusals.
 const commandList = "text [--width N], markdown, json, message --from \"NAME <CONTACT>\", inbox, help, version"
@@ -63,13 +74,13 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 		return refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
 	}
 	switch name := res.Name; name {
-	case "text":
+	case cmdText:
 		w, err := parseWidth(rest)
 		if err != "" {
 			return refusal(err)
 		}
 		return route{kind: kindCommand, command: name, width: w}
-	case "message":
+	case cmdMessage:
 		from, usage := parseFromArgs(rest)
 		switch {
 		case usage != "":
@@ -78,14 +89,14 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 			return route{kind: kindCommand, err: "resume: message reads the message from standard input; run it without -t (ssh HOST message --from ... < note.txt), or press c in the interactive résumé"}
 		}
 		return route{kind: kindCommand, command: name, from: from}
-	case "inbox":
+	case cmdInbox:
 		c, err := inbox.Parse(rest)
 		rt := route{kind: kindCommand, command: name, inbox: c}
 		if err != nil {
 			rt.usage = err.Error()
 		}
 		return rt
-	case "markdown", "json", "help", "version":
+	case cmdMarkdown, cmdJSON, cmdHelp, cmdVersion:
 		if len(rest) > 0 {
 			return refusal(fmt.Sprintf("%s takes no arguments", name))
 		}

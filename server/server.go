@@ -212,11 +212,11 @@ func (s *Server) serveMiddleware(next ssh.Handler) ssh.Handler {
 func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	var out string
 	switch rt.command {
-	case "text":
+	case cmdText:
 		out = ss.text.Render(ss.plainWidth(rt.width))
-	case "markdown":
+	case cmdMarkdown:
 		out = markdown.Render(r)
-	case "json":
+	case cmdJSON:
 		b, err := r.JSON()
 		if err != nil {
 			s.log.Error("render json", "err", err.Error())
@@ -225,9 +225,9 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 			return
 		}
 		out = string(b) + "\n"
-	case "help":
+	case cmdHelp:
 		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
-	case "version":
+	case cmdVersion:
 		out = "resume " + version.String() + "\n"
 	case "message":
 		s.runMessage(ss, rt)
@@ -253,7 +253,7 @@ func (ss *session) plainWidth(asked int) int {
 }
 
 // setExitCode sets the status the session exits with.
-func (ss *session) setExitCode(code int) {
+func (ss *session) setExitCode(code int) { //nolint:unparam // every failure is 1 today; the status stays the caller's to say
 	ss.mu.Lock()
 	ss.exitCode = code
 	ss.mu.Unlock()
@@ -357,14 +357,15 @@ func (s *Server) allConns() []*conn {
 // shuts down within the grace period and returns nil. A value on reload
 // (SIGHUP) reloads the content; the content file is also watched.
 func (s *Server) Run(ctx context.Context, reload <-chan struct{}) error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	errc := make(chan error, 2)
 	var metricsSrv *http.Server
 	if s.cfg.MetricsAddr != "" {
-		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		mln, err := lc.Listen(ctx, "tcp", s.cfg.MetricsAddr)
 		if err != nil {
 			_ = ln.Close()
 			return fmt.Errorf("listen metrics: %w", err)

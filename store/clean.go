@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -11,6 +12,13 @@ import (
 	"github.com/laphets/resume/internal/safetext"
 )
 
+// The fields an *InvalidError names.
+const (
+	fieldName    = "name"
+	fieldContact = "contact"
+	fieldMessage = "message"
+)
+
 // Clean returns s with every visitor-supplied string passed through the
 // allowlist (safetext.Allow: printable characters, and newlines in the
 // body only) and trimmed, and validates it: each field present, valid
@@ -19,16 +27,16 @@ import (
 // validate as the visitor types. The error is an *InvalidError.
 func Clean(s Submission) (Submission, error) {
 	if len(s.Body) > MaxBodyBytes {
-		return s, &InvalidError{"message", fmt.Sprintf("is too long (more than %d characters)", MaxBody)}
+		return s, &InvalidError{fieldMessage, fmt.Sprintf("is too long (more than %d characters)", MaxBody)}
 	}
 	if len(s.Name) > 4*MaxName || len(s.Contact) > 4*MaxContact {
-		field := "name"
+		field := fieldName
 		if len(s.Contact) > 4*MaxContact {
-			field = "contact"
+			field = fieldContact
 		}
 		return s, &InvalidError{field, "is too long"}
 	}
-	for _, f := range []struct{ field, v string }{{"name", s.Name}, {"contact", s.Contact}, {"message", s.Body}} {
+	for _, f := range []struct{ field, v string }{{fieldName, s.Name}, {fieldContact, s.Contact}, {fieldMessage, s.Body}} {
 		if !utf8.ValidString(f.v) {
 			return s, &InvalidError{f.field, "is not valid UTF-8 text"}
 		}
@@ -44,16 +52,16 @@ func Clean(s Submission) (Submission, error) {
 		KeyFingerprint: safetext.Allow(clip(s.Meta.KeyFingerprint, 128), false),
 		ClientVersion:  safetext.Allow(clip(s.Meta.ClientVersion, 256), false),
 	}
-	if err := checkLength("name", out.Name, MaxName); err != nil {
+	if err := checkLength(fieldName, out.Name, MaxName); err != nil {
 		return s, err
 	}
-	if err := checkLength("contact", out.Contact, MaxContact); err != nil {
+	if err := checkLength(fieldContact, out.Contact, MaxContact); err != nil {
 		return s, err
 	}
 	if err := CheckContact(out.Contact); err != nil {
 		return s, err
 	}
-	if err := checkLength("message", out.Body, MaxBody); err != nil {
+	if err := checkLength(fieldMessage, out.Body, MaxBody); err != nil {
 		return s, err
 	}
 	return out, nil
@@ -77,17 +85,17 @@ func CheckContact(c string) error {
 	const why = "must be an e-mail address, a phone number or an http(s) URL"
 	switch {
 	case strings.TrimSpace(c) == "":
-		return &InvalidError{"contact", "is empty"}
+		return &InvalidError{fieldContact, "is empty"}
 	case strings.HasPrefix(c, "http://") || strings.HasPrefix(c, "https://"):
 		u, err := url.Parse(c)
 		if err != nil || u.Host == "" || strings.ContainsAny(c, " \n") {
-			return &InvalidError{"contact", why}
+			return &InvalidError{fieldContact, why}
 		}
 		return nil
 	case strings.Contains(c, "@"):
 		a, err := mail.ParseAddress(c)
 		if err != nil || a.Name != "" || a.Address != c || !strings.Contains(c[strings.LastIndex(c, "@"):], ".") {
-			return &InvalidError{"contact", why}
+			return &InvalidError{fieldContact, why}
 		}
 		return nil
 	}
@@ -98,11 +106,11 @@ func CheckContact(c string) error {
 			digits++
 		case strings.ContainsRune("+ ().-/", r):
 		default:
-			return &InvalidError{"contact", why}
+			return &InvalidError{fieldContact, why}
 		}
 	}
 	if digits < 6 || digits > 20 || strings.IndexByte(c, '+') > 0 {
-		return &InvalidError{"contact", why}
+		return &InvalidError{fieldContact, why}
 	}
 	return nil
 }
@@ -129,7 +137,12 @@ func ParseFrom(from string) (name, contact string, err error) {
 		return "", "", fmt.Errorf("--from has no name before <...>; %s", usage)
 	}
 	if err := CheckContact(contact); err != nil {
-		return "", "", fmt.Errorf("--from: the part in <...> %s", err.(*InvalidError).Reason)
+		reason := err.Error()
+		var inv *InvalidError
+		if errors.As(err, &inv) {
+			reason = inv.Reason
+		}
+		return "", "", fmt.Errorf("--from: the part in <...> %s", reason)
 	}
 	return name, contact, nil
 }

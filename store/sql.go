@@ -9,8 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -191,15 +191,15 @@ func scanMessage(row scanner) (Message, error) {
 
 // List implements Store.
 func (s *sqlStore) List(ctx context.Context, limit int) ([]Message, error) {
-	q := `SELECT ` + messageColumns + ` FROM messages ORDER BY received_at DESC, id DESC`
-	if limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(limit)
+	if limit <= 0 {
+		limit = math.MaxInt32
 	}
-	rows, err := s.db.QueryContext(ctx, q)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT `+messageColumns+` FROM messages
+		ORDER BY received_at DESC, id DESC LIMIT ?`), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // read-only: rows.Err says what matters
 	var out []Message
 	for rows.Next() {
 		m, err := scanMessage(rows)

@@ -137,7 +137,7 @@ func (w *Webhook) post(ctx context.Context, client *http.Client, p WebhookPayloa
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // drained below; nothing to do on failure
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("webhook answered %s", resp.Status)

@@ -63,8 +63,10 @@ type cache struct {
 }
 
 func newCache() *cache {
-	return &cache{limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
-		infos: map[*content.Resume]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{}}
+	return &cache{
+		limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
+		infos: map[*content.Resume]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{},
+	}
 }
 
 // onceEntry is a cached value built once, outside the cache's lock, so

@@ -349,8 +349,10 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 		if !k.mouse {
 			mouse = bind("m", "mouse on")
 		}
-		want = []key.Binding{keys.Help, keys.Quit, bind("←→", "sections"), keys.Search, keys.Copy,
-			bind("↑↓", "scroll"), mouse}
+		want = []key.Binding{
+			keys.Help, keys.Quit, bind("←→", "sections"), keys.Search, keys.Copy,
+			bind("↑↓", "scroll"), mouse,
+		}
 	}
 	h := st.Help
 	sepW := cellWidth(h.ShortSeparator)

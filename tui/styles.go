@@ -54,8 +54,9 @@ func themeProfile(k themeKey) colorprofile.Profile {
 		return colorprofile.ANSI
 	case themeMono:
 		return colorprofile.ASCII
+	default:
+		return colorprofile.TrueColor
 	}
-	return colorprofile.TrueColor
 }
 
 func themeDark(k themeKey) bool { return k == themeFullDark || k == themeANSIDark || k == themeMono }

@@ -208,6 +208,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.closeOverlay() // any other key leaves help and does its job
+	case overlayNone:
 	case overlayLinks:
 		switch {
 		case key.Matches(msg, k.Close, k.Links):
@@ -604,6 +605,7 @@ func (m *Model) showPage() {
 		m.setPane(m.linkLines())
 		m.vp.SetYOffset(off)
 		return
+	case overlayNone:
 	}
 	p := m.doc.pages[m.active]
 	text := paneText{lines: p.lines, widths: p.widths}

@@ -45,8 +45,11 @@ func newInboxCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			return c.Run(cmd.Context(), st, cmd.OutOrStdout())
+			err = c.Run(cmd.Context(), st, cmd.OutOrStdout())
+			if cerr := st.Close(); err == nil {
+				err = cerr
+			}
+			return err
 		}
 	}
 	root := &cobra.Command{

@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/internal/hostkey"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/store/storetest"
 )
@@ -27,7 +29,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	addr   string
 	host   gossh.PublicKey
-	logs   *lockedBuffer
+	logs   *testutil.Buffer
 	exited chan error
 }
 
@@ -36,8 +38,10 @@ type proc struct {
 func startProc(t *testing.T, bin, dir string, env ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), append([]string{"RESUME_ADDR=127.0.0.1:0", "RESUME_DATA_DIR=" + dir,
-		"RESUME_LOG_FORMAT=json", "RESUME_SHUTDOWN_GRACE=2s"}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{
+		"RESUME_ADDR=127.0.0.1:0", "RESUME_DATA_DIR=" + dir,
+		"RESUME_LOG_FORMAT=json", "RESUME_SHUTDOWN_GRACE=2s",
+	}, env...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -45,12 +49,12 @@ func startProc(t *testing.T, bin, dir string, env ...string) *proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, logs: &lockedBuffer{}, exited: make(chan error, 1)}
+	p := &proc{cmd: cmd, logs: &testutil.Buffer{}, exited: make(chan error, 1)}
 	addrc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			p.logs.Write(append(sc.Bytes(), '\n'))
+			_, _ = p.logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
 				addrc <- line.Addr
@@ -86,7 +90,10 @@ func (p *proc) kill(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-p.exited:
+	case err := <-p.exited:
+		if err == nil {
+			t.Fatal("exit status 0 after SIGKILL")
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no exit after SIGKILL")
 	}
@@ -115,7 +122,8 @@ func (p *proc) ssh(t *testing.T, signer gossh.Signer, cmd, stdin string) (string
 	s.Stdout, s.Stderr, s.Stdin = &out, &errOut, strings.NewReader(stdin)
 	err = s.Run(cmd)
 	code := 0
-	if ee, ok := err.(*gossh.ExitError); ok {
+	var ee *gossh.ExitError
+	if errors.As(err, &ee) {
 		code = ee.ExitStatus()
 	} else if err != nil {
 		t.Fatalf("%s: %v", cmd, err)
@@ -257,7 +265,9 @@ func TestWebhookAcrossRestart(t *testing.T) {
 	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	<-p2.exited
+	if err := <-p2.exited; err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
 	got := hook.Accepted()
 	if len(got) != 1 || got[0].ID != id || got[0].Message != "Ping me\nplease" || got[0].From != "Jane Roe" ||
 		!strings.Contains(got[0].Text, "Jane Roe") {

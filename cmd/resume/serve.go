@@ -116,7 +116,7 @@ SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer func() { _ = st.Close() }() // after Run: the sessions are gone
 			srv, err := server.New(cfg, logger, server.WithStore(st))
 			if err != nil {
 				return err

@@ -67,9 +67,11 @@ type JSONMessage struct {
 }
 
 func toJSON(m store.Message) JSONMessage {
-	return JSONMessage{ID: Line(m.ID), Received: m.Received, Read: m.Read, From: Line(m.Name), Contact: Line(m.Contact),
+	return JSONMessage{
+		ID: Line(m.ID), Received: m.Received, Read: m.Read, From: Line(m.Name), Contact: Line(m.Contact),
 		Message: Text(m.Body), Via: Line(m.Meta.Via), RemoteAddr: Line(m.Meta.RemoteAddr),
-		KeyFingerprint: Line(m.Meta.KeyFingerprint), ClientVersion: Line(m.Meta.ClientVersion)}
+		KeyFingerprint: Line(m.Meta.KeyFingerprint), ClientVersion: Line(m.Meta.ClientVersion),
+	}
 }
 
 // List prints the messages, newest first: an unread mark, id, time,

@@ -70,7 +70,7 @@ func PostgresURL(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("%s: %v", EnvPostgresURL, err)
 	}
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+	if _, err := db.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 		_ = db.Close()
 		if os.Getenv("CI") != "true" {
 			t.Skipf("PostgreSQL half skipped: %s does not answer: %v", EnvPostgresURL, err)
@@ -78,7 +78,7 @@ func PostgresURL(t testing.TB) string {
 		t.Fatalf("%s: %v", EnvPostgresURL, err)
 	}
 	t.Cleanup(func() {
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+		_, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		_ = db.Close()
 	})
 	u, err := url.Parse(base)
@@ -103,8 +103,8 @@ func Exec(t testing.TB, o store.Options, query string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if _, err := db.Exec(query); err != nil {
+	defer func() { _ = db.Close() }()
+	if _, err := db.ExecContext(context.Background(), query); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 }
@@ -134,6 +134,13 @@ func Sample(addr string) store.Submission {
 		Meta: store.Meta{Via: "ssh", RemoteAddr: addr, ClientVersion: "SSH-2.0-OpenSSH_9.2"},
 	}
 }
+
+// The fields an *store.InvalidError names.
+const (
+	fieldName    = "name"
+	fieldContact = "contact"
+	fieldMessage = "message"
+)
 
 // clock is a settable clock for the rate windows.
 type clock struct {
@@ -176,8 +183,10 @@ func Run(t *testing.T, e Engine) {
 			t.Fatalf("List = %+v, want %s then %s (newest first)", list, id2, id1)
 		}
 		m := list[1]
-		want := store.Message{ID: id1, Received: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC),
-			Name: first.Name, Contact: first.Contact, Body: first.Body, Meta: first.Meta}
+		want := store.Message{
+			ID: id1, Received: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC),
+			Name: first.Name, Contact: first.Contact, Body: first.Body, Meta: first.Meta,
+		}
 		if m != want {
 			t.Errorf("stored\n%+v\nwant\n%+v", m, want)
 		}
@@ -249,8 +258,10 @@ func Run(t *testing.T, e Engine) {
 		o.Limits = store.Limits{}
 		st := Open(t, o)
 		for _, h := range Hostile {
-			sub := store.Submission{Name: "Eve " + h.Text, Contact: "eve@example.com", Body: "x" + h.Text + "y\nz",
-				Meta: store.Meta{Via: "ssh" + h.Text, RemoteAddr: "192.0.2." + h.Text, ClientVersion: "SSH-2.0-" + h.Text}}
+			sub := store.Submission{
+				Name: "Eve " + h.Text, Contact: "eve@example.com", Body: "x" + h.Text + "y\nz",
+				Meta: store.Meta{Via: "ssh" + h.Text, RemoteAddr: "192.0.2." + h.Text, ClientVersion: "SSH-2.0-" + h.Text},
+			}
 			id, err := st.Submit(ctx, sub)
 			if err != nil {
 				t.Fatalf("%s: %v", h.Name, err)
@@ -259,8 +270,10 @@ func Run(t *testing.T, e Engine) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for field, v := range map[string]string{"name": m.Name, "body": m.Body, "via": m.Meta.Via,
-				"remote": m.Meta.RemoteAddr, "client": m.Meta.ClientVersion} {
+			for field, v := range map[string]string{
+				fieldName: m.Name, "body": m.Body, "via": m.Meta.Via,
+				"remote": m.Meta.RemoteAddr, "client": m.Meta.ClientVersion,
+			} {
 				if bad := Unsafe(v); bad != "" {
 					t.Errorf("%s: stored %s %q keeps %s", h.Name, field, v, bad)
 				}
@@ -278,20 +291,20 @@ func Run(t *testing.T, e Engine) {
 			name, field string
 			edit        func(*store.Submission)
 		}{
-			{"empty name", "name", func(s *store.Submission) { s.Name = "  " }},
-			{"name of controls only", "name", func(s *store.Submission) { s.Name = "\x1b[2J\u200b" }},
-			{"long name", "name", func(s *store.Submission) { s.Name = long(101) }},
-			{"empty contact", "contact", func(s *store.Submission) { s.Contact = "" }},
-			{"bad contact", "contact", func(s *store.Submission) { s.Contact = "call me maybe" }},
-			{"bad e-mail", "contact", func(s *store.Submission) { s.Contact = "jane@" }},
-			{"bad url", "contact", func(s *store.Submission) { s.Contact = "javascript:alert(1)" }},
-			{"short phone", "contact", func(s *store.Submission) { s.Contact = "+1 23" }},
-			{"long contact", "contact", func(s *store.Submission) { s.Contact = "https://example.com/" + long(200) }},
-			{"empty body", "message", func(s *store.Submission) { s.Body = "\n \n" }},
-			{"long body", "message", func(s *store.Submission) { s.Body = long(4001) }},
-			{"200 KB body", "message", func(s *store.Submission) { s.Body = strings.Repeat("a", 200<<10) }},
-			{"not UTF-8", "message", func(s *store.Submission) { s.Body = "caf\xe9" }},
-			{"name not UTF-8", "name", func(s *store.Submission) { s.Name = "\xff\xfe" }},
+			{"empty name", fieldName, func(s *store.Submission) { s.Name = "  " }},
+			{"name of controls only", fieldName, func(s *store.Submission) { s.Name = "\x1b[2J\u200b" }},
+			{"long name", fieldName, func(s *store.Submission) { s.Name = long(101) }},
+			{"empty contact", fieldContact, func(s *store.Submission) { s.Contact = "" }},
+			{"bad contact", fieldContact, func(s *store.Submission) { s.Contact = "call me maybe" }},
+			{"bad e-mail", fieldContact, func(s *store.Submission) { s.Contact = "jane@" }},
+			{"bad url", fieldContact, func(s *store.Submission) { s.Contact = "javascript:alert(1)" }},
+			{"short phone", fieldContact, func(s *store.Submission) { s.Contact = "+1 23" }},
+			{"long contact", fieldContact, func(s *store.Submission) { s.Contact = "https://example.com/" + long(200) }},
+			{"empty body", fieldMessage, func(s *store.Submission) { s.Body = "\n \n" }},
+			{"long body", fieldMessage, func(s *store.Submission) { s.Body = long(4001) }},
+			{"200 KB body", fieldMessage, func(s *store.Submission) { s.Body = strings.Repeat("a", 200<<10) }},
+			{"not UTF-8", fieldMessage, func(s *store.Submission) { s.Body = "caf\xe9" }},
+			{"name not UTF-8", fieldName, func(s *store.Submission) { s.Name = "\xff\xfe" }},
 		} {
 			s := Sample("192.0.2.1")
 			tc.edit(&s)

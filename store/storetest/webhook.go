@@ -85,8 +85,10 @@ func testWebhook(t *testing.T, e Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &store.Webhook{URL: hook.URL, Retry: 20 * time.Millisecond, Poll: 10 * time.Millisecond,
-		Log: slog.New(slog.DiscardHandler)}
+	w := &store.Webhook{
+		URL: hook.URL, Retry: 20 * time.Millisecond, Poll: 10 * time.Millisecond,
+		Log: slog.New(slog.DiscardHandler),
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { w.Run(ctx, st); close(done) }()
