@@ -27,6 +27,7 @@ import (
 	"github.com/laphets/resume/internal/version"
 	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/tui"
 )
 
@@ -40,6 +41,9 @@ type Server struct {
 	limiter *ipLimiter
 	ssh     *ssh.Server
 	hostKey gossh.Signer
+
+	store  store.Store // nil: messages are refused
+	owners ownerKeys   // the keys that may read the inbox
 
 	// newModel builds a session's TUI model: tui.New.
 	newModel func(*content.Resume, tui.Options) tea.Model
@@ -60,7 +64,7 @@ type Server struct {
 // New validates cfg, loads the content (an invalid file is an error listing
 // every problem) and the host key (created on first start), and builds the
 // server. It does not listen yet.
-func New(cfg Config, logger *slog.Logger) (*Server, error) {
+func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -69,6 +73,10 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	signer, created, err := hostkey.LoadOrCreate(cfg.HostKeyPath())
+	if err != nil {
+		return nil, err
+	}
+	owners, err := loadOwnerKeys(cfg.OwnerKeysFile)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +93,10 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		conns:     map[ssh.Context]*conn{},
 		drained:   make(chan struct{}),
 		lingering: make(chan struct{}, maxLingering),
+		owners:    owners,
+	}
+	for _, o := range opts {
+		o(s)
 	}
 	if created {
 		logger.Info("created host key", "file", cfg.HostKeyPath(), "fingerprint", s.Fingerprint())
@@ -217,6 +229,12 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case cmdVersion:
 		out = "resume " + version.String() + "\n"
+	case "message":
+		s.runMessage(ss, rt)
+		return
+	case "inbox":
+		s.runInbox(ss, rt)
+		return
 	}
 	_, _ = io.WriteString(ss, out)
 }
@@ -235,7 +253,7 @@ func (ss *session) plainWidth(asked int) int {
 }
 
 // setExitCode sets the status the session exits with.
-func (ss *session) setExitCode(code int) {
+func (ss *session) setExitCode(code int) { //nolint:unparam // every failure is 1 today; the status stays the caller's to say
 	ss.mu.Lock()
 	ss.exitCode = code
 	ss.mu.Unlock()
