@@ -16,8 +16,8 @@ import (
 
 	"github.com/laphets/resume/internal/version"
 	"github.com/laphets/resume/server"
-	"github.com/laphets/resume/web"
 	"github.com/laphets/resume/store"
+	"github.com/laphets/resume/web"
 )
 
 // envPrefix names every flag's environment twin: --max-session is
