@@ -368,3 +368,47 @@ func SectionNames(secs []Section) []names.Candidate {
 	}
 	return out
 }
+
+// Headline says who the person is, in a line or a few: the label when
+// the résumé has one; else what they are doing now, from the entries
+// still running (studies not finished, then jobs without an end), each
+// as "what · where". It is empty when the résumé says neither.
+func (r *Resume) Headline() []string {
+	if l := oneLineText(r.Basics.Label); l != "" {
+		return []string{l}
+	}
+	now := time.Now()
+	var out []string
+	for _, e := range r.Education {
+		if e.EndDate != "" && (e.Expected || future(e.EndDate, now)) {
+			out = append(out, joinNonEmpty(" · ", joinNonEmpty(" in ", e.StudyType, e.Area), e.Institution))
+		}
+	}
+	for _, w := range r.Work {
+		if w.StartDate != "" && (w.EndDate == "" || w.Expected || future(w.EndDate, now)) {
+			out = append(out, joinNonEmpty(" · ", w.Position, w.Name))
+		}
+	}
+	keep := out[:0]
+	for _, l := range out {
+		if l != "" {
+			keep = append(keep, l)
+		}
+	}
+	return keep
+}
+
+// Updated is when the résumé was last changed, from meta.lastModified,
+// written for people ("20 November 2026"), or "".
+func (r *Resume) Updated() string {
+	if r.Meta == nil {
+		return ""
+	}
+	lm := strings.TrimSpace(r.Meta.LastModified)
+	if len(lm) > 10 && lm[10] == 'T' {
+		lm = lm[:10] // an ISO 8601 time: the day is enough
+	}
+	return FormatDate(lm)
+}
+
+func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -47,8 +47,9 @@ func TestParseRoute(t *testing.T) {
 		{name: "command by prefix", raw: "mark", want: route{kind: kindCommand, command: "markdown"}},
 		{name: "prefix of two sections", raw: "e", pty: true, err: `"e" could mean education or experience`},
 		{name: "prefix of a command and a section", raw: "te", err: `"te" could mean text or teaching`},
-		{name: "typo of a command", raw: "txet", err: `unknown command "txet"; did you mean text?`},
-		{name: "typo of a section", raw: "expereince", pty: true, err: `did you mean experience?`},
+		{name: "typo of a command", raw: "txet", err: `unknown command "txet"; valid commands`},
+		{name: "typo of a command suggests it", raw: "txet", err: `(see help). Did you mean text?`},
+		{name: "typo of a section", raw: "expereince", pty: true, err: `Did you mean experience?`},
 		{name: "section without pty", raw: "experience", err: "needs a terminal"},
 		{name: "unknown", raw: "rm -rf /", err: `unknown command "rm"`},
 		{name: "unbalanced quote", raw: `text "`, err: "cannot read the command"},
@@ -178,6 +179,13 @@ func TestTUIRoutes(t *testing.T) {
 		}
 		if code := p.waitExit(t, 5*time.Second); code != 0 {
 			t.Errorf("exit %d after q, want 0", code)
+		}
+		// After the alternate screen, the name and e-mail stay on the
+		// visitor's own screen.
+		out := p.out.String()
+		after := out[strings.LastIndex(out, "\x1b[?1049l")+1:]
+		if !strings.Contains(after, "Wenging Luo · wenging4@illinois.edu") || !strings.Contains(after, "Thanks for visiting.\r\n") {
+			t.Errorf("no goodbye with the name and e-mail after leaving the alternate screen: %q", after)
 		}
 	})
 	t.Run("section", func(t *testing.T) {

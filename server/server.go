@@ -28,6 +28,7 @@ import (
 	"github.com/laphets/resume/internal/version"
 	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/tui"
 )
 
@@ -42,6 +43,10 @@ type Server struct {
 	gate    *admission.Gate
 	ssh     *ssh.Server
 	hostKey gossh.Signer
+
+	store  store.Store // nil: messages are refused
+	owners ownerKeys   // the keys that may read the inbox
+
 	// newModel builds a session's TUI model (WithModel; tui.New).
 	newModel ModelFunc
 
@@ -57,9 +62,6 @@ type Server struct {
 
 // ModelFunc builds the Bubble Tea model of one TUI session for r.
 type ModelFunc func(r *content.Resume, o tui.Options) tea.Model
-
-// Option changes how New builds the server.
-type Option func(*Server)
 
 // WithModel makes TUI sessions run the model f builds instead of
 // tui.New's: a different front end on the same server, or a test's probe.
@@ -80,6 +82,10 @@ func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	owners, err := loadOwnerKeys(cfg.OwnerKeysFile)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:     cfg,
 		log:     logger,
@@ -92,6 +98,7 @@ func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 		},
 		conns:   map[ssh.Context]*conn{},
 		drained: make(chan struct{}),
+		owners:  owners,
 	}
 	for _, o := range opts {
 		o(s)
@@ -157,7 +164,7 @@ func (s *Server) serve(ss *session) {
 		_, _ = io.WriteString(ss, ss.text.Render(text.DefaultWidth))
 	case rt.err != "":
 		_, _ = io.WriteString(ss.Stderr(), rt.err+"\n")
-		ss.fail()
+		ss.setExitCode(1)
 	default:
 		s.runCommand(ss, r, rt)
 	}
@@ -176,7 +183,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		if err != nil {
 			s.log.Error("render json", "err", err.Error())
 			_, _ = io.WriteString(ss.Stderr(), "resume: the JSON could not be rendered\n")
-			ss.fail()
+			ss.setExitCode(1)
 			return
 		}
 		out = string(b) + "\n"
@@ -184,6 +191,12 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case cmdVersion:
 		out = "resume " + version.String() + "\n"
+	case "message":
+		s.runMessage(ss, rt)
+		return
+	case "inbox":
+		s.runInbox(ss, rt)
+		return
 	}
 	_, _ = io.WriteString(ss, out)
 }

@@ -265,14 +265,14 @@ func (ss *session) panicked(where string, r any, stack []byte) {
 	ss.s.metrics.panics.Inc()
 	ss.s.log.Error("session panic", "remote", ss.c.remote, "in", where,
 		"panic", clientString(fmt.Sprint(r)), "stack", string(stack))
-	ss.fail()
+	ss.setExitCode(1)
 	ss.end(endPanic)
 }
 
-// fail makes the session exit with status 1.
-func (ss *session) fail() {
+// setExitCode sets the status the session exits with.
+func (ss *session) setExitCode(code int) { //nolint:unparam // every failure is 1 today; the status stays the caller's to say
 	ss.mu.Lock()
-	ss.exitCode = 1
+	ss.exitCode = code
 	ss.mu.Unlock()
 }
 

@@ -21,9 +21,12 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	env := append(ss.environ(), "TERM="+ss.pty.Term)
 	profile := teahost.Profile(env)
 	win, seq := ss.windowSeq()
+	// COLORFGBG, when the client sent it, picks the theme of the first
+	// frame; the terminal's answer to the background query still wins.
+	light, _ := tui.LightFromEnv(env)
 	model := s.newModel(r, tui.Options{
 		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
-		SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()), Cache: ss.tuiCache,
+		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()), Cache: ss.tuiCache,
 	})
 	p := teahost.New(ss.life, model, teahost.Options{
 		In: ss, Out: ss, Env: env, Width: win.Width, Height: win.Height, Profile: profile,
@@ -36,13 +39,19 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	ss.inputDropped.Store(in)
 	ss.eventsDropped.Store(events)
 
-	if msg := ss.endReason().goodbye(); msg != "" {
+	switch msg := ss.endReason().goodbye(); {
+	case msg != "":
 		_, _ = io.WriteString(ss, "\n"+msg+"\n")
+	case err == nil:
+		// The visitor quit: leave the name and how to reach the person
+		// on their normal screen, to copy after leaving.
+		_, _ = io.WriteString(ss, tui.Goodbye(r, ss.window().Width))
 	}
 	switch {
+	case errors.Is(err, teahost.ErrEnded):
 	case errors.Is(err, teahost.ErrPanic):
 		// Reported through Panic already, unless Bubble Tea recovered it.
-		ss.fail()
+		ss.setExitCode(1)
 		ss.end(endPanic)
 	case err != nil:
 		s.log.Warn("tui ended with an error", "remote", ss.c.remote, "err", err.Error())

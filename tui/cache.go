@@ -48,6 +48,7 @@ func newResumeInfo(r *content.Resume) *resumeInfo {
 type docKey struct {
 	width int
 	theme themeKey
+	fits  uint64 // for a fitted document: which sections use the scrollbar's room
 }
 
 // cacheLimit bounds each cache. Pane widths are capped (see maxFrame), so
@@ -118,6 +119,42 @@ func evict[K comparable, V any](m map[K]V, limit int) {
 func (c *Cache) doc(width int, t Theme) *document {
 	k := docKey{width: width, theme: t.key()}
 	return cached(c, c.docs, k, func() *document { return renderDocument(c.info, width, stylesFor(t)) })
+}
+
+// fitted returns the document a pane of width × height shows: each
+// section that fits the pane's height at the full width (the pane and
+// the scrollbar's room) is laid out at that width, so its right edge
+// lines up with the rules and the footer; a section that scrolls is laid
+// out at width, beside its scrollbar. Sessions with the same choice share
+// the document.
+func (c *Cache) fitted(width, height int, t Theme) *document {
+	narrow := c.doc(width, t)
+	full := c.doc(width+scrollbarW, t)
+	var fits uint64
+	n := min(len(full.pages), 64) // later sections always keep the scrollbar's room
+	for i := range n {
+		if len(full.pages[i].lines) <= height {
+			fits |= 1 << i
+		}
+	}
+	switch {
+	case fits == 0:
+		return narrow
+	case n == len(full.pages) && fits == 1<<n-1:
+		return full
+	}
+	k := docKey{width: width, theme: t.key(), fits: fits}
+	return cached(c, c.docs, k, func() *document {
+		d := &document{pages: make([]page, len(narrow.pages))}
+		for i := range d.pages {
+			if i < n && fits&(1<<i) != 0 {
+				d.pages[i] = full.pages[i]
+			} else {
+				d.pages[i] = narrow.pages[i]
+			}
+		}
+		return d
+	})
 }
 
 // chrome returns the header, navigation and scrollbar cells for a frame

@@ -213,15 +213,16 @@ func (b *builder) heading(s string) {
 	b.add(styled(s, b.w, b.st.Heading)...)
 }
 
+// overview leads with who the person is (the headline: the label, or
+// what they are doing now; then the summary), then every way to reach
+// them in full, what the résumé holds, and when it was last updated.
 func (b *builder) overview(info *resumeInfo, sec content.Section) {
 	st := b.st
+	for _, l := range info.r.Headline() {
+		b.add(styled(l, b.w, st.Label)...)
+	}
 	if len(sec.Entries) > 0 {
-		e := sec.Entries[0]
-		if e.Subtitle != "" {
-			b.add(styled(e.Subtitle, b.w, st.Label)...)
-			b.blank()
-		}
-		b.paragraphs(e.Summary, b.w, "")
+		b.paragraphs(sec.Entries[0].Summary, b.w, "")
 	}
 
 	if len(info.contacts) > 0 {
@@ -250,6 +251,11 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 			head += strings.Repeat(" ", tw-cellWidth(s.Title)+2)
 			b.add(indent(flow(names, b.w-col, st.Muted, st.TagSep), head, strings.Repeat(" ", col))...)
 		}
+	}
+
+	if u := info.r.Updated(); u != "" {
+		b.blank()
+		b.add(styled("Last updated "+u, b.w, st.Muted)...)
 	}
 }
 

@@ -26,6 +26,7 @@ const (
 	ConnSessions        // the cap on sessions of one connection
 	Request             // a refused request: forwarding, agent, X11, subsystem
 	Env                 // an environment variable over the caps
+	Inbox               // the owner's inbox asked for without the owner's key
 	numReasons
 )
 
@@ -42,6 +43,7 @@ var reasons = [numReasons]struct{ label, message string }{
 	ConnSessions: {"connection_sessions", "too many sessions on this connection"},
 	Request:      {"request", ""},
 	Env:          {"env", ""},
+	Inbox:        {"inbox", ""},
 }
 
 // String is the reason's metric label and log value ("ip_rate").

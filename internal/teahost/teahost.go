@@ -136,12 +136,17 @@ func (hp *Program) Resize(width, height int) {
 	hp.p.Send(tea.WindowSizeMsg{Width: width, Height: height})
 }
 
-// ErrPanic is Run's error when the program ended in a recovered panic.
-var ErrPanic = errors.New("the program panicked")
+// Run's errors besides Bubble Tea's own.
+var (
+	// ErrEnded: the program was ended from outside (its context, the end
+	// of its input) rather than quitting.
+	ErrEnded = errors.New("the program was ended")
+	// ErrPanic: the program ended in a recovered panic.
+	ErrPanic = errors.New("the program panicked")
+)
 
-// Run runs the program until it quits, its input ends or its context
-// does, and restores the visitor's screen. A program ended from outside
-// (its context, its input) is no error.
+// Run runs the program until it quits (nil), its input ends or its
+// context does (ErrEnded), and restores the visitor's screen.
 func (hp *Program) Run() error {
 	defer hp.cancel()
 	go readInput(hp.ctx, hp.in, limitEvents(hp.p.Send, &hp.eventsDropped))
@@ -151,7 +156,7 @@ func (hp *Program) Run() error {
 	case hp.panicked.Load() || errors.Is(err, tea.ErrProgramPanic):
 		return ErrPanic
 	case errors.Is(err, tea.ErrProgramKilled):
-		return nil
+		return ErrEnded
 	}
 	return err
 }
