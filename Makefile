@@ -28,10 +28,13 @@ vet-stockv1:
 # of the tree: the server, the deploy tests and the Wish v1 baseline.
 GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT ?= $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+# --allow-serial-runners: a second run on the same machine waits for the
+# first instead of failing.
+LINT = $(GOLANGCI_LINT) run --allow-serial-runners ./...
 lint:
-	$(GOLANGCI_LINT) run ./...
-	cd deploy && $(GOLANGCI_LINT) run ./...
-	cd bench/stockv1 && $(GOLANGCI_LINT) run ./...
+	$(LINT)
+	cd deploy && $(LINT)
+	cd bench/stockv1 && $(LINT)
 
 race:
 	$(GO) test -race -count=1 ./...
