@@ -82,7 +82,9 @@ func TestSSHCommand(t *testing.T) {
 
 func TestHelpShowsPublicHost(t *testing.T) {
 	r := content.Default()
-	got := helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com", 80)
+	// Wide enough, descriptions go beside the commands; at 80 columns
+	// they go under them, so that neither is squeezed.
+	got := helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com", 160)
 	for _, want := range []string{
 		"  ssh -p 2222 cv.example.com   ",
 		"  ssh -t -p 2222 cv.example.com SECTION   ",
@@ -90,7 +92,18 @@ func TestHelpShowsPublicHost(t *testing.T) {
 		"Sections: overview\n",
 	} {
 		if !strings.Contains(got, want) {
-			t.Errorf("help lacks %q:\n%s", want, got)
+			t.Errorf("help at 160 lacks %q:\n%s", want, got)
+		}
+	}
+	got = helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com", 80)
+	for _, want := range []string{
+		"  ssh -p 2222 cv.example.com\n      the interactive résumé",
+		"  ssh -t -p 2222 cv.example.com SECTION\n",
+		"  ssh -p 2222 cv.example.com json\n      the JSON Resume document",
+		"Sections: overview\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("help at 80 lacks %q:\n%s", want, got)
 		}
 	}
 	if strings.Contains(got, "<host>") {
