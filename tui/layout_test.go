@@ -89,12 +89,12 @@ func TestFlashFitsAndGoesOnResize(t *testing.T) {
 	}
 	keys(t, m, "c")
 	f := lastLine(plainView(m))
-	if !strings.Contains(f, "Copied") || strings.Contains(f, "…") {
+	if !strings.Contains(f, "copied") || strings.Contains(f, "…") {
 		t.Errorf("the confirmation at 40x12 is cut rather than shortened: %q", f)
 	}
 	// The same size again (a repeated report) keeps it.
 	send(m, tea.WindowSizeMsg{Width: 40, Height: 12})
-	if f := lastLine(plainView(m)); !strings.Contains(f, "Copied") {
+	if f := lastLine(plainView(m)); !strings.Contains(f, "copied") {
 		t.Errorf("a repeated size report cleared the confirmation: %q", f)
 	}
 }
