@@ -23,6 +23,8 @@ type Resume struct {
 	Teaching     []Work        `json:"teaching,omitempty"`
 	Meta         *Meta         `json:"meta,omitempty"`
 	Extra        Extra         `json:"-"`
+
+	src *source // the document as read, when Parse made r
 }
 
 // Basics is who the résumé is about and how to reach them.
@@ -102,10 +104,12 @@ type Education struct {
 }
 
 // Award is an honour or prize.
+// URL is an extension (the award's page), which older files call website.
 type Award struct {
 	Title   string `json:"title,omitempty"`
 	Date    string `json:"date,omitempty"`
 	Awarder string `json:"awarder,omitempty"`
+	URL     string `json:"url,omitempty"`
 	Summary string `json:"summary,omitempty"`
 	Extra   Extra  `json:"-"`
 }

@@ -208,6 +208,10 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 			b.blank()
 		}
 		b.paragraphs(e.Summary, b.w, "")
+		if len(e.Details) > 0 {
+			b.blank()
+			b.details(e.Details, b.w)
+		}
 	}
 
 	if len(info.contacts) > 0 {
@@ -299,14 +303,13 @@ func (b *builder) paragraphs(s string, width int, pre string) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	for _, para := range strings.Split(s, "\n\n") {
-		if strings.TrimSpace(para) == "" {
+	b.blank()
+	for _, line := range markupLines(s) {
+		if len(line) == 0 {
+			b.blank() // a paragraph ends
 			continue
 		}
-		b.blank()
-		for _, line := range strings.Split(para, "\n") {
-			b.add(indent(wrap(line, width), pre, pre)...)
-		}
+		b.add(indent(b.rich(line, width), pre, pre)...)
 	}
 }
 
@@ -372,10 +375,10 @@ func (b *builder) entry(e content.Entry, w int) {
 	if e.URL != "" {
 		b.add(styled(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
 	}
-	if short := strings.TrimSpace(e.Summary); short != "" && !strings.Contains(short, "\n") &&
+	if short := strings.TrimSpace(content.PlainText(e.Summary)); short != "" && !strings.Contains(short, "\n") &&
 		cellWidth(short) <= w {
 		// A one-line note (an advisor, a year) belongs with the heading.
-		b.add(short)
+		b.add(b.richText(e.Summary, w)...)
 	} else {
 		b.paragraphs(e.Summary, w, "")
 	}
@@ -386,12 +389,16 @@ func (b *builder) entry(e content.Entry, w int) {
 	if len(e.Tiers) > 0 {
 		b.tiers(e, w)
 	}
+	if len(e.Details) > 0 {
+		b.blank()
+		b.details(e.Details, w)
+	}
 }
 
 func (b *builder) bullets(items []string, w int) {
 	bullet := b.st.Bullet.Render("• ")
 	for _, it := range items {
-		b.add(indent(wrap(it, w-2), bullet, "  ")...)
+		b.add(indent(b.richText(it, w-2), bullet, "  ")...)
 	}
 }
 
@@ -468,6 +475,7 @@ func (b *builder) skills(sec content.Section) {
 			b.tags(e.Tags, w)
 		}
 		b.paragraphs(e.Summary, w, "")
+		b.details(e.Details, w)
 		for j := start; j < len(b.lines); j++ {
 			if b.lines[j] != "" {
 				b.lines[j] = "  " + b.lines[j]
