@@ -30,7 +30,7 @@ type Detail struct {
 // tried. A key whose role is taken, or whose value has another shape,
 // becomes a Detail.
 var (
-	titleKeys    = []string{"name", "title", "organization", "organisation", "company", "institution", "project", "event", "label"}
+	titleKeys    = []string{"name", "title", "organization", "organisation", "company", "client", "employer", "institution", "school", "project", "course", "event", "label"}
 	subtitleKeys = []string{"position", "role", "degree", "studyType", "area", "issuer", "awarder", "publisher", "author", "level", "type", "fluency"}
 	whereKeys    = []string{"location", "place", "city", "venue"}
 	urlKeys      = []string{"url", "website", "link", "href", "homepage"}

@@ -182,6 +182,15 @@ func linkText(c content.Contact) string {
 	return c.URL
 }
 
+// withValue puts a contact's value (a user name) before its address when
+// the address does not show it, so neither is lost.
+func withValue(c content.Contact, addr string) string {
+	if c.URL == "" || c.Value == "" || strings.Contains(addr, c.Value) {
+		return addr
+	}
+	return c.Value + " · " + addr
+}
+
 // shortURL drops the scheme and a leading www. for the compact header.
 func shortURL(c content.Contact) string {
 	if c.URL == "" || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
@@ -234,12 +243,12 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 			if vw < 12 {
 				// Too narrow for two columns: the value goes under its label.
 				b.add("  " + st.Muted.Render(label))
-				b.add(indent(styled(linkText(c), b.w-4, vs), "    ", "    ")...)
+				b.add(indent(styled(withValue(c, linkText(c)), b.w-4, vs), "    ", "    ")...)
 				continue
 			}
-			text := linkText(c)
+			text := withValue(c, linkText(c))
 			if cellWidth(text) > vw {
-				text = shortURL(c) // the link still goes to the full address
+				text = withValue(c, shortURL(c)) // the link still goes to the full address
 			}
 			lines := styled(text, vw, vs)
 			b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
