@@ -3,8 +3,10 @@
 // It knows nothing of SSH or terminals.
 package content
 
-// Resume is a JSON Resume document (https://jsonresume.org/schema) with one
-// extension: Teaching, a section shaped like Work. Keys the model does not
+// Resume is a JSON Resume document (https://jsonresume.org/schema) with a
+// few extensions, each documented on its field: Teaching (a section shaped
+// like Work), Expected (an end date not reached yet), Award.Dates, and
+// more. Keys the model does not
 // know are kept in Extra fields and written back out by MarshalJSON.
 type Resume struct {
 	Schema       string        `json:"$schema,omitempty"`
@@ -72,7 +74,11 @@ type Work struct {
 	Summary     string   `json:"summary,omitempty"`
 	Highlights  []string `json:"highlights,omitempty"`
 	Keywords    []string `json:"keywords,omitempty"`
-	Extra       Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
 // Volunteer is unpaid work.
@@ -84,7 +90,11 @@ type Volunteer struct {
 	EndDate      string   `json:"endDate,omitempty"`
 	Summary      string   `json:"summary,omitempty"`
 	Highlights   []string `json:"highlights,omitempty"`
-	Extra        Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
 // Education is a degree or course of study. Location and Summary are
@@ -100,14 +110,21 @@ type Education struct {
 	Courses     []string `json:"courses,omitempty"`
 	Location    string   `json:"location,omitempty"`
 	Summary     string   `json:"summary,omitempty"`
-	Extra       Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
-// Award is an honour or prize.
-// URL is an extension (the award's page), which older files call website.
+// Award is an honour or prize. Dates is an extension: when it was given,
+// as written, for what a single date cannot say (academic years such as
+// "2018-19, 2019-20"); it is shown where Date would be. URL is an
+// extension too (the award's page), which older files call website.
 type Award struct {
 	Title   string `json:"title,omitempty"`
 	Date    string `json:"date,omitempty"`
+	Dates   string `json:"dates,omitempty"`
 	Awarder string `json:"awarder,omitempty"`
 	URL     string `json:"url,omitempty"`
 	Summary string `json:"summary,omitempty"`
@@ -176,7 +193,11 @@ type Project struct {
 	Roles       []string `json:"roles,omitempty"`
 	Entity      string   `json:"entity,omitempty"`
 	Type        string   `json:"type,omitempty"`
-	Extra       Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
 // Meta describes the document itself.

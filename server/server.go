@@ -155,7 +155,7 @@ func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
 		cur := s.content.cur.Load()
 		ss.resume, ss.text = cur.resume, cur.text
 		r := ss.resume
-		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.LookupSection)
+		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.Sections())
 		ss.mu.Lock()
 		ss.kind = ss.route.kind
 		ss.mu.Unlock()
@@ -201,15 +201,11 @@ func (s *Server) serveMiddleware(next ssh.Handler) ssh.Handler {
 func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	var out string
 	switch rt.command {
-	case "text":
-		w := rt.width
-		if w == 0 && ss.pty != nil {
-			w = ss.window().Width
-		}
-		out = ss.text.Render(w)
-	case "markdown":
+	case cmdText:
+		out = ss.text.Render(ss.plainWidth(rt.width))
+	case cmdMarkdown:
 		out = markdown.Render(r)
-	case "json":
+	case cmdJSON:
 		b, err := r.JSON()
 		if err != nil {
 			s.log.Error("render json", "err", err.Error())
@@ -218,12 +214,25 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 			return
 		}
 		out = string(b) + "\n"
-	case "help":
-		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand())
-	case "version":
+	case cmdHelp:
+		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
+	case cmdVersion:
 		out = "resume " + version.String() + "\n"
 	}
 	_, _ = io.WriteString(ss, out)
+}
+
+// plainWidth is the width a plain output is made for: the one asked for;
+// else, in a terminal, its window's up to text.ReadableWidth; else
+// text.DefaultWidth.
+func (ss *session) plainWidth(asked int) int {
+	switch {
+	case asked > 0:
+		return asked
+	case ss.pty != nil && ss.window().Width > 0:
+		return min(ss.window().Width, text.ReadableWidth)
+	}
+	return text.DefaultWidth
 }
 
 // setExitCode sets the status the session exits with.
@@ -331,14 +340,15 @@ func (s *Server) allConns() []*conn {
 // shuts down within the grace period and returns nil. A value on reload
 // (SIGHUP) reloads the content; the content file is also watched.
 func (s *Server) Run(ctx context.Context, reload <-chan struct{}) error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	errc := make(chan error, 2)
 	var metricsSrv *http.Server
 	if s.cfg.MetricsAddr != "" {
-		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		mln, err := lc.Listen(ctx, "tcp", s.cfg.MetricsAddr)
 		if err != nil {
 			_ = ln.Close()
 			return fmt.Errorf("listen metrics: %w", err)

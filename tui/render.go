@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/text"
 )
 
 // page is one section rendered for one width: styled lines (each at most
@@ -191,16 +192,29 @@ func withValue(c content.Contact, addr string) string {
 	return c.Value + " · " + addr
 }
 
-// shortURL drops the scheme and a leading www. for the compact header.
+// shortURL is a contact's link without the scheme and a leading www.,
+// for where room is short (content.DisplayURL).
 func shortURL(c content.Contact) string {
 	if c.URL == "" || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
 		return c.Value
 	}
-	u := c.URL
-	for _, p := range []string{"https://", "http://", "www."} {
-		u = strings.TrimPrefix(u, p)
+	return content.DisplayURL(c.URL)
+}
+
+// urlLines writes an address in lines of at most w cells: whole when it
+// fits, else shortened (content.DisplayURL), and broken at a slash only
+// when even that does not fit.
+func urlLines(u string, w int, st lipgloss.Style) []string {
+	if cellWidth(u) > w {
+		u = content.DisplayURL(u)
 	}
-	return strings.TrimSuffix(u, "/")
+	var out []string
+	for _, l := range text.WrapURL(u, w) {
+		for _, piece := range fitLine(l, w) {
+			out = append(out, st.Render(piece))
+		}
+	}
+	return out
 }
 
 func (b *builder) heading(s string) {
@@ -208,14 +222,16 @@ func (b *builder) heading(s string) {
 	b.add(styled(s, b.w, b.st.Heading)...)
 }
 
+// overview leads with who the person is (the headline: the label, or
+// what they are doing now; then the summary), then every way to reach
+// them in full, what the résumé holds, and when it was last updated.
 func (b *builder) overview(info *resumeInfo, sec content.Section) {
 	st := b.st
+	for _, l := range info.r.Headline() {
+		b.add(styled(l, b.w, st.Label)...)
+	}
 	if len(sec.Entries) > 0 {
 		e := sec.Entries[0]
-		if e.Subtitle != "" {
-			b.add(styled(e.Subtitle, b.w, st.Label)...)
-			b.blank()
-		}
 		b.paragraphs(e.Summary, b.w, "")
 		if len(e.Details) > 0 {
 			b.blank()
@@ -224,35 +240,7 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 	}
 
 	if len(info.contacts) > 0 {
-		b.heading("Contact")
-		lw := 0
-		for _, c := range info.contacts {
-			lw = max(lw, cellWidth(c.Label))
-		}
-		lw = min(lw, b.w/3)
-		for _, c := range info.contacts {
-			label := truncate(c.Label, lw)
-			pad := strings.Repeat(" ", lw-cellWidth(label)+2)
-			vs := st.Link
-			if c.URL == "" {
-				vs = lipgloss.NewStyle()
-			} else {
-				vs = vs.Hyperlink(linkURI(c.URL))
-			}
-			vw := b.w - 2 - lw - 2
-			if vw < 12 {
-				// Too narrow for two columns: the value goes under its label.
-				b.add("  " + st.Muted.Render(label))
-				b.add(indent(styled(withValue(c, linkText(c)), b.w-4, vs), "    ", "    ")...)
-				continue
-			}
-			text := withValue(c, linkText(c))
-			if cellWidth(text) > vw {
-				text = withValue(c, shortURL(c)) // the link still goes to the full address
-			}
-			lines := styled(text, vw, vs)
-			b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
-		}
+		b.contacts(st, info.contacts)
 	}
 
 	if len(info.sections) > 1 {
@@ -277,6 +265,11 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 			head += strings.Repeat(" ", tw-cellWidth(s.Title)+2)
 			b.add(indent(flow(names, b.w-col, st.Muted, st.TagSep), head, strings.Repeat(" ", col))...)
 		}
+	}
+
+	if u := info.r.Updated(); u != "" {
+		b.blank()
+		b.add(styled("Last updated "+u, b.w, st.Muted)...)
 	}
 }
 
@@ -382,7 +375,7 @@ func (b *builder) entry(e content.Entry, w int) {
 		b.tags(e.Tags, w)
 	}
 	if e.URL != "" {
-		b.add(styled(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
+		b.add(urlLines(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
 	}
 	if short := strings.TrimSpace(content.PlainText(e.Summary)); short != "" && !strings.Contains(short, "\n") &&
 		cellWidth(short) <= w {
@@ -554,4 +547,46 @@ func percentEncode(u string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// contacts writes the Contact block: each label with its value beside it,
+// or under it when the pane is too narrow for both.
+func (b *builder) contacts(st *Styles, contacts []content.Contact) {
+	b.heading("Contact")
+	lw := 0
+	for _, c := range contacts {
+		lw = max(lw, cellWidth(c.Label))
+	}
+	lw = min(lw, b.w/3)
+	for _, c := range contacts {
+		label := truncate(c.Label, lw)
+		pad := strings.Repeat(" ", lw-cellWidth(label)+2)
+		vs := st.Link
+		if c.URL == "" {
+			vs = lipgloss.NewStyle()
+		} else {
+			vs = vs.Hyperlink(linkURI(c.URL))
+		}
+		vw := b.w - 2 - lw - 2
+		text := withValue(c, linkText(c))
+		if cellWidth(text) > vw {
+			text = withValue(c, shortURL(c)) // the link still goes to the full address
+		}
+		if vw < 12 || (c.URL != "" && cellWidth(text) > vw) {
+			// Too narrow for two columns, or for the address beside
+			// its label: the value goes under the label, whole.
+			b.add("  " + st.Muted.Render(label))
+			if c.URL == "" {
+				b.add(indent(styled(text, b.w-4, vs), "    ", "    ")...)
+			} else {
+				if withValue(c, linkText(c)) != linkText(c) { // the user name, above its address
+					b.add(indent(styled(c.Value, b.w-4, lipgloss.NewStyle()), "    ", "    ")...)
+				}
+				b.add(indent(urlLines(linkText(c), b.w-4, vs), "    ", "    ")...)
+			}
+			continue
+		}
+		lines := styled(text, vw, vs)
+		b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
+	}
 }
