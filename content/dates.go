@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-var months = [...]string{"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"}
+var months = [...]string{
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+}
 
 // FormatDate writes a JSON Resume date for people: "2021" stays, "2021-02"
 // becomes "February 2021", "2021-02-03" becomes "3 February 2021", a word
@@ -43,7 +45,8 @@ var presentWords = map[string]bool{
 	"présent": true, "aujourd'hui": true, "aujourd’hui": true, "actuel": true, "actuellement": true, "en cours": true,
 	// Spanish, Portuguese, Italian
 	"presente": true, "actualidad": true, "actual": true, "actualmente": true, "hoy": true, "atual": true,
-	"atualmente": true, "hoje": true, "o momento": true, "oggi": true, "in corso": true, "attuale": true,
+	"atualmente": true, "hoje": true,
+	"oggi": true, "in corso": true, "attuale": true,
 	// Polish, Czech
 	"obecnie": true, "teraz": true, "dziś": true, "nadal": true, "současnost": true, "dosud": true,
 	// Russian, Ukrainian

@@ -30,11 +30,11 @@ type Detail struct {
 // tried. A key whose role is taken, or whose value has another shape,
 // becomes a Detail.
 var (
-	titleKeys    = []string{"name", "title", "organization", "organisation", "company", "client", "employer", "institution", "school", "project", "course", "event", "label"}
+	titleKeys    = []string{keyName, "title", "organization", "organisation", "company", "client", "employer", "institution", "school", "project", "course", "event", "label"}
 	subtitleKeys = []string{"position", "role", "degree", "studyType", "area", "issuer", "awarder", "publisher", "author", "level", "type", "fluency"}
 	whereKeys    = []string{"location", "place", "city", "venue"}
-	urlKeys      = []string{"url", "website", "link", "href", "homepage"}
-	summaryKeys  = []string{"summary", "description", "text", "quote", "content", "body", "reference", "testimonial", "details", "note", "notes"}
+	urlKeys      = []string{keyURL, keyWebsite, "link", "href", "homepage"}
+	summaryKeys  = []string{keySummary, "description", "text", "quote", "content", "body", "reference", "testimonial", "details", "note", "notes"}
 	bulletKeys   = []string{"highlights", "items", "achievements", "bullets", "responsibilities", "courses", "points", "list"}
 	tagKeys      = []string{"keywords", "technologies", "tags", "skills", "stack", "tools", "languages"}
 	dateKeys     = []string{"date", "releaseDate", "year", "when", "period"}
@@ -326,7 +326,7 @@ func (g generic) pairs(m map[string]any, loc string) []string {
 		default:
 			s = g.text(x, l)
 		}
-		if s != "" && !(slices.Contains(pictureKeys, k) && IsPicture(s)) {
+		if s != "" && (!slices.Contains(pictureKeys, k) || !IsPicture(s)) {
 			out = append(out, humanize(k, false)+": "+s)
 		}
 	}
@@ -436,7 +436,7 @@ func isAcronym(w string) bool {
 // otherwise lower case.
 func splitWords(key string) []string {
 	var words []string
-	var cur []rune
+	cur := make([]rune, 0, len(key))
 	flush := func() {
 		if len(cur) > 0 {
 			w := string(cur)

@@ -22,14 +22,14 @@ import (
 // today's names. A legacy name fills its field only when the file does not
 // also use today's name.
 var legacyNames = map[reflect.Type]map[string]string{
-	reflect.TypeFor[Basics]():      {"website": "url", "picture": "image"},
-	reflect.TypeFor[Work]():        {"company": "name", "website": "url"},
-	reflect.TypeFor[Volunteer]():   {"website": "url"},
+	reflect.TypeFor[Basics]():      {keyWebsite: keyURL, "picture": "image"},
+	reflect.TypeFor[Work]():        {"company": keyName, keyWebsite: keyURL},
+	reflect.TypeFor[Volunteer]():   {keyWebsite: keyURL},
 	reflect.TypeFor[Education]():   {"gpa": "score"},
-	reflect.TypeFor[Award]():       {"website": "url"},
-	reflect.TypeFor[Certificate](): {"website": "url"},
-	reflect.TypeFor[Publication](): {"website": "url"},
-	reflect.TypeFor[Project]():     {"website": "url"},
+	reflect.TypeFor[Award]():       {keyWebsite: keyURL},
+	reflect.TypeFor[Certificate](): {keyWebsite: keyURL},
+	reflect.TypeFor[Publication](): {keyWebsite: keyURL},
+	reflect.TypeFor[Project]():     {keyWebsite: keyURL},
 	reflect.TypeFor[Language]():    {"name": "language", "level": "fluency"},
 }
 
@@ -59,20 +59,20 @@ func LegacyNames() []string {
 type shape struct{ keyField, valueField, scalarField string }
 
 var shapes = map[reflect.Type]shape{
-	reflect.TypeFor[Basics]():      {"name", "summary", "name"},
+	reflect.TypeFor[Basics]():      {keyName, keySummary, keyName},
 	reflect.TypeFor[Location]():    {"address", "address", "address"},
-	reflect.TypeFor[Profile]():     {"network", "url", "url"},
-	reflect.TypeFor[Work]():        {"name", "summary", "name"},
-	reflect.TypeFor[Volunteer]():   {"organization", "summary", "organization"},
+	reflect.TypeFor[Profile]():     {"network", keyURL, keyURL},
+	reflect.TypeFor[Work]():        {keyName, keySummary, keyName},
+	reflect.TypeFor[Volunteer]():   {"organization", keySummary, "organization"},
 	reflect.TypeFor[Education]():   {"institution", "area", "institution"},
-	reflect.TypeFor[Award]():       {"title", "summary", "title"},
-	reflect.TypeFor[Certificate](): {"name", "issuer", "name"},
-	reflect.TypeFor[Publication](): {"name", "summary", "name"},
-	reflect.TypeFor[Skill]():       {"name", "keywords", "name"},
+	reflect.TypeFor[Award]():       {"title", keySummary, "title"},
+	reflect.TypeFor[Certificate](): {keyName, "issuer", keyName},
+	reflect.TypeFor[Publication](): {keyName, keySummary, keyName},
+	reflect.TypeFor[Skill]():       {keyName, "keywords", keyName},
 	reflect.TypeFor[Language]():    {"language", "fluency", "language"},
-	reflect.TypeFor[Interest]():    {"name", "keywords", "name"},
-	reflect.TypeFor[Reference]():   {"name", "reference", "reference"},
-	reflect.TypeFor[Project]():     {"name", "description", "name"},
+	reflect.TypeFor[Interest]():    {keyName, "keywords", keyName},
+	reflect.TypeFor[Reference]():   {keyName, "reference", "reference"},
+	reflect.TypeFor[Project]():     {keyName, "description", keyName},
 	reflect.TypeFor[Meta]():        {"version", "canonical", "canonical"},
 }
 
@@ -88,6 +88,14 @@ func fieldTypes(t reflect.Type) map[string]reflect.Type {
 	}
 	return out
 }
+
+// JSON names used in several tables here.
+const (
+	keyName    = "name"
+	keyURL     = "url"
+	keySummary = "summary"
+	keyWebsite = "website"
+)
 
 type normalizer struct{ pos positions }
 
@@ -153,8 +161,9 @@ func (n normalizer) value(v any, t reflect.Type, field, loc string) (any, bool) 
 		return list, len(list) > 0
 	case reflect.Struct:
 		return n.object(v, t, loc)
+	default:
+		return v, true
 	}
-	return v, true
 }
 
 // text writes any value as one string: lists joined by sep, an object's

@@ -122,14 +122,18 @@ func linkTarget(dest string) string {
 
 // The tags Markup reads as HTML; any other <word> is text.
 var (
-	breakTags = map[atom.Atom]bool{atom.Br: true, atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true,
+	breakTags = map[atom.Atom]bool{
+		atom.Br: true, atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true,
 		atom.Ol: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
 		atom.Tr: true, atom.Blockquote: true, atom.Pre: true, atom.Hr: true, atom.Section: true, atom.Article: true,
-		atom.Table: true, atom.Dl: true, atom.Dt: true, atom.Dd: true}
-	styleTags = map[atom.Atom]bool{atom.Strong: true, atom.B: true, atom.Em: true, atom.I: true, atom.Code: true,
+		atom.Table: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
+	}
+	styleTags = map[atom.Atom]bool{
+		atom.Strong: true, atom.B: true, atom.Em: true, atom.I: true, atom.Code: true,
 		atom.A: true, atom.U: true, atom.Span: true, atom.Small: true, atom.Sup: true, atom.Sub: true, atom.Mark: true,
 		atom.S: true, atom.Del: true, atom.Ins: true, atom.Font: true, atom.Abbr: true, atom.Cite: true, atom.Q: true,
-		atom.Kbd: true, atom.Samp: true, atom.Tt: true, atom.Td: true, atom.Th: true, atom.Img: true}
+		atom.Kbd: true, atom.Samp: true, atom.Tt: true, atom.Td: true, atom.Th: true, atom.Img: true,
+	}
 )
 
 func knownTag(a atom.Atom) bool { return breakTags[a] || styleTags[a] }
@@ -148,6 +152,7 @@ func hasHTML(s string) bool {
 			if knownTag(z.Token().DataAtom) {
 				return true
 			}
+		default: // text, comments: read on
 		}
 	}
 }
@@ -183,6 +188,7 @@ func (o *spans) html(s string) {
 			continue
 		case html.CommentToken, html.DoctypeToken:
 			continue
+		default: // a tag
 		}
 		a := tok.DataAtom
 		if !knownTag(a) {

@@ -173,8 +173,10 @@ func Parse(name string, data []byte) (*Resume, error) {
 	obj, ok := doc.(map[string]any)
 	if !ok {
 		at := pos[""]
-		return nil, &ValidationError{File: name, Problems: []Problem{{File: name, Line: max(at.line, 1), Col: max(at.col, 1),
-			Message: fmt.Sprintf("the document is %s (want an object: a JSON Resume document with at least basics.name)", article(jsonType(doc)))}}}
+		return nil, &ValidationError{File: name, Problems: []Problem{{
+			File: name, Line: max(at.line, 1), Col: max(at.col, 1),
+			Message: fmt.Sprintf("the document is %s (want an object: a JSON Resume document with at least basics.name)", article(jsonType(doc))),
+		}}}
 	}
 	obj = sanitize(obj, false).(map[string]any)
 	warnings := validate(name, isYAML, obj, pos)

@@ -183,9 +183,11 @@ func (r *Resume) Sections() []Section {
 	add(SectionInterests, "Interests", mapEntries(r.Interests, interestEntry))
 	add(SectionReferences, "References", mapEntries(r.References, referenceEntry))
 	taken := map[string]bool{}
-	for _, id := range []string{SectionOverview, SectionEducation, SectionExperience, SectionProjects, SectionTeaching,
+	for _, id := range []string{
+		SectionOverview, SectionEducation, SectionExperience, SectionProjects, SectionTeaching,
 		SectionVolunteer, SectionAwards, SectionCertificates, SectionPublications, SectionSkills, SectionLanguages,
-		SectionInterests, SectionReferences} {
+		SectionInterests, SectionReferences,
+	} {
 		taken[id] = true
 	}
 	secs = append(secs, r.genericSections(taken)...)

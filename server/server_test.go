@@ -226,8 +226,10 @@ func TestContentWithWarningsStartsAndLogsThem(t *testing.T) {
 		t.Fatalf("served text: %q", got.stdout)
 	}
 	logs := ts.logs.String()
-	for _, want := range []string{"level=WARN", "resume.json:1:44: warning: basics.url", "resume.json:2:44: warning: work[0].startDate",
-		"work[0].endDate"} {
+	for _, want := range []string{
+		"level=WARN", "resume.json:1:44: warning: basics.url", "resume.json:2:44: warning: work[0].startDate",
+		"work[0].endDate",
+	} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("start-up log lacks %q:\n%s", want, logs)
 		}

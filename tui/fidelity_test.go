@@ -196,11 +196,13 @@ func TestFidelityFixturesCoverTheShapes(t *testing.T) {
 		b, _ := os.ReadFile(f)
 		all.Write(b)
 	}
-	for _, shape := range []string{`"url": ""`, `"startDate": ""`, "null", "Present", "present", "Now", "now", "Obecnie",
+	for _, shape := range []string{
+		`"url": ""`, `"startDate": ""`, "null", "Present", "present", "Now", "now", "Obecnie",
 		"2019-6", "2023-9-28", "06/2020", "2026.06", "May 2022", "February 2022", "Lut 2024", "1987-01-", "2024-09-31",
 		"/projects/", "github.com/", "bsky.app/profile/", `"$schema": "./schema.json"`, "###EMAIL###", `"name": ""`,
 		`"company"`, `"website"`, "highlightGroups", "freelancing", "techStack", "testimonials", "community", "citizenships",
-		"**", "](https://", "<strong>", "<a href", "<br>", "李", "山田", "야마다", "Новосибирск", "Przykładowa", "🚀"} {
+		"**", "](https://", "<strong>", "<a href", "<br>", "李", "山田", "야마다", "Новосибирск", "Przykładowa", "🚀",
+	} {
 		if !bytes.Contains(all.Bytes(), []byte(shape)) {
 			t.Errorf("no fixture has %q", shape)
 		}

@@ -99,8 +99,9 @@ func (b *builder) spanStyle(sp content.Span) lipgloss.Style {
 
 // richText wraps text with inline markup to width, line breaks kept.
 func (b *builder) richText(s string, width int) []string {
-	var out []string
-	for _, line := range markupLines(s) {
+	lines := markupLines(s)
+	out := make([]string, 0, len(lines))
+	for _, line := range lines {
 		out = append(out, b.rich(line, width)...)
 	}
 	return out

@@ -37,14 +37,20 @@ func TestValidateErrors(t *testing.T) {
 		line             int    // 0: the problem has no position
 		want             string // in the message
 	}{
-		{"JSON syntax error", "r.json", "{\n  \"basics\": {\"name\": \"A\",}\n}", 2,
-			`syntax error: invalid character '}' looking for beginning of object key string`},
-		{"YAML syntax error", "r.yaml", "basics:\n  name: A\n  summary: [unclosed\n", 3,
-			`syntax error:`},
+		{
+			"JSON syntax error", "r.json", "{\n  \"basics\": {\"name\": \"A\",}\n}", 2,
+			`syntax error: invalid character '}' looking for beginning of object key string`,
+		},
+		{
+			"YAML syntax error", "r.yaml", "basics:\n  name: A\n  summary: [unclosed\n", 3,
+			`syntax error:`,
+		},
 		{"empty file", "r.json", "", 1, `file is empty (want a JSON Resume document`},
 		{"not an object", "r.yaml", "- a\n- b\n", 1, `the document is an array (want an object`},
-		{"oversize file", "r.json", `{"basics": {"name": "` + strings.Repeat("a", content.MaxSize) + `"}}`, 0,
-			`file is 1048600 bytes, over the size limit (want at most 1048576 bytes, 1 MiB)`},
+		{
+			"oversize file", "r.json", `{"basics": {"name": "` + strings.Repeat("a", content.MaxSize) + `"}}`, 0,
+			`file is 1048600 bytes, over the size limit (want at most 1048576 bytes, 1 MiB)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,16 +86,26 @@ func TestValidateWarnings(t *testing.T) {
 		line             int
 		want             string
 	}{
-		{"bad date", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021-13\"}]}", 2,
-			`warning: work[0].startDate: "2021-13" is not a date (want YYYY, YYYY-MM or YYYY-MM-DD`},
-		{"present", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021\", \"endDate\": \"Obecnie\"}]}", 2,
-			`warning: work[0].endDate: "Obecnie" is not a date; shown as ongoing`},
-		{"bad URL", "r.yaml", "basics:\n  name: A\n  url: example.com\n", 3,
-			`warning: basics.url: "example.com" is not a URL (want an absolute URL such as https://example.com/)`},
-		{"bad e-mail", "r.yaml", "basics:\n  name: A\n  email: a.example.com\n", 3,
-			`warning: basics.email: "a.example.com" is not an e-mail address (want one such as name@example.com)`},
-		{"wrong type", "r.json", "{\"basics\": {\"name\": \"A\"},\n\n \"skills\": {\"Go\": [\"gRPC\"]}}", 3,
-			`warning: skills: is an object (want an array)`},
+		{
+			"bad date", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021-13\"}]}", 2,
+			`warning: work[0].startDate: "2021-13" is not a date (want YYYY, YYYY-MM or YYYY-MM-DD`,
+		},
+		{
+			"present", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021\", \"endDate\": \"Obecnie\"}]}", 2,
+			`warning: work[0].endDate: "Obecnie" is not a date; shown as ongoing`,
+		},
+		{
+			"bad URL", "r.yaml", "basics:\n  name: A\n  url: example.com\n", 3,
+			`warning: basics.url: "example.com" is not a URL (want an absolute URL such as https://example.com/)`,
+		},
+		{
+			"bad e-mail", "r.yaml", "basics:\n  name: A\n  email: a.example.com\n", 3,
+			`warning: basics.email: "a.example.com" is not an e-mail address (want one such as name@example.com)`,
+		},
+		{
+			"wrong type", "r.json", "{\"basics\": {\"name\": \"A\"},\n\n \"skills\": {\"Go\": [\"gRPC\"]}}", 3,
+			`warning: skills: is an object (want an array)`,
+		},
 		{"no name", "r.yaml", "basics:\n  label: Engineer\n", 2, `warning: basics.name: is missing (want the person's name)`},
 	}
 	for _, tt := range tests {
@@ -124,8 +140,10 @@ func TestValidateListsEveryProblemOfEveryFile(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
-	for _, want := range []string{a + ":3:8: warning: basics.url:", a + ":5:16: warning: work[0].startDate:",
-		b + ":1:12: warning: basics.name: is missing", broken + ":1:11: syntax error"} {
+	for _, want := range []string{
+		a + ":3:8: warning: basics.url:", a + ":5:16: warning: work[0].startDate:",
+		b + ":1:12: warning: basics.name: is missing", broken + ":1:11: syntax error",
+	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
