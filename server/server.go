@@ -27,6 +27,7 @@ import (
 	"github.com/laphets/resume/internal/version"
 	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/tui"
 )
 
@@ -40,6 +41,9 @@ type Server struct {
 	limiter *ipLimiter
 	ssh     *ssh.Server
 	hostKey gossh.Signer
+
+	store  store.Store // nil: messages are refused
+	owners ownerKeys   // the keys that may read the inbox
 
 	// newModel builds a session's TUI model: tui.New.
 	newModel func(*content.Resume, tui.Options) tea.Model
@@ -60,7 +64,7 @@ type Server struct {
 // New validates cfg, loads the content (a file that cannot be shown is an
 // error listing every problem; warnings are logged once) and the host key (created on first start), and builds the
 // server. It does not listen yet.
-func New(cfg Config, logger *slog.Logger) (*Server, error) {
+func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -70,6 +74,10 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	logWarnings(logger, cfg.ContentFile, cs.cur.Load().resume)
 	signer, created, err := hostkey.LoadOrCreate(cfg.HostKeyPath())
+	if err != nil {
+		return nil, err
+	}
+	owners, err := loadOwnerKeys(cfg.OwnerKeysFile)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +94,10 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		conns:     map[ssh.Context]*conn{},
 		drained:   make(chan struct{}),
 		lingering: make(chan struct{}, maxLingering),
+		owners:    owners,
+	}
+	for _, o := range opts {
+		o(s)
 	}
 	if created {
 		logger.Info("created host key", "file", cfg.HostKeyPath(), "fingerprint", s.Fingerprint())
@@ -218,6 +230,12 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case cmdVersion:
 		out = "resume " + version.String() + "\n"
+	case "message":
+		s.runMessage(ss, rt)
+		return
+	case "inbox":
+		s.runInbox(ss, rt)
+		return
 	}
 	_, _ = io.WriteString(ss, out)
 }
@@ -236,7 +254,7 @@ func (ss *session) plainWidth(asked int) int {
 }
 
 // setExitCode sets the status the session exits with.
-func (ss *session) setExitCode(code int) {
+func (ss *session) setExitCode(code int) { //nolint:unparam // every failure is 1 today; the status stays the caller's to say
 	ss.mu.Lock()
 	ss.exitCode = code
 	ss.mu.Unlock()
