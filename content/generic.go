@@ -194,15 +194,17 @@ func (g generic) sectionEntries(v any, loc string) []Entry {
 			}
 		}
 	default:
-		if s := g.text(v, loc); s != "" {
+		if s := g.text(v, loc); s != "" && !IsPicture(s) {
 			out = append(out, Entry{Summary: s})
 		}
 	}
 	return out
 }
 
+// looksLikeEntry reports whether an object names or dates something (a
+// title, a role, a link, a date), rather than grouping lists by key.
 func (g generic) looksLikeEntry(m map[string]any) bool {
-	for _, keys := range [][]string{titleKeys, subtitleKeys, urlKeys, summaryKeys, bulletKeys, dateKeys, {"startDate", "endDate"}} {
+	for _, keys := range [][]string{titleKeys, subtitleKeys, urlKeys, dateKeys, {"startDate", "endDate"}} {
 		for _, k := range keys {
 			if _, ok := m[k]; ok {
 				return true
@@ -420,7 +422,10 @@ func humanize(key string, everyWord bool) string {
 	return strings.Join(words, " ")
 }
 
+// isAcronym reports whether w is upper case (and digits), such as HTML,
+// or the plural of one, such as URLs.
 func isAcronym(w string) bool {
+	w = strings.TrimSuffix(w, "s")
 	n := 0
 	for _, r := range w {
 		if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
@@ -454,7 +459,7 @@ func splitWords(key string) []string {
 			flush()
 			continue
 		case unicode.IsUpper(r) && i > 0 && (unicode.IsLower(rs[i-1]) ||
-			(i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))):
+			(i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]) && !pluralEnd(rs, i+1))):
 			flush()
 		}
 		cur = append(cur, r)
@@ -464,6 +469,12 @@ func splitWords(key string) []string {
 		return []string{key}
 	}
 	return words
+}
+
+// pluralEnd reports whether rs[i] is the s that ends a plural acronym
+// ("URLs", "APIsAndMore").
+func pluralEnd(rs []rune, i int) bool {
+	return rs[i] == 's' && (i+1 == len(rs) || !unicode.IsLower(rs[i+1]))
 }
 
 // sectionID is the name a visitor types for a generic section: its key's
