@@ -69,7 +69,9 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 	case len(res.Ambiguous) > 0:
 		return refusal(fmt.Sprintf("%q could mean %s", clientString(typed), names.Or(res.Ambiguous)))
 	case !res.Found() && len(res.Suggest) > 0:
-		return refusal(fmt.Sprintf("unknown command %q; did you mean %s?", clientString(typed), names.Or(res.Suggest)))
+		r := refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
+		r.err += ". Did you mean " + names.Or(res.Suggest) + "?"
+		return r
 	case !res.Found():
 		return refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
 	}
@@ -192,7 +194,7 @@ func helpText(r *content.Resume, sections []string, ssh string, width int) strin
 	}
 	// Two columns when the descriptions keep a readable measure; else
 	// each description goes under its command.
-	const indent, gap, minDesc = 2, 3, 24
+	const indent, gap, minDesc = 2, 3, 40
 	twoCols := indent+col+gap+minDesc <= width
 	for _, r := range rows {
 		if twoCols {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -47,8 +48,9 @@ func TestParseRoute(t *testing.T) {
 		{name: "command by prefix", raw: "mark", want: route{kind: kindCommand, command: "markdown"}},
 		{name: "prefix of two sections", raw: "e", pty: true, err: `"e" could mean education or experience`},
 		{name: "prefix of a command and a section", raw: "te", err: `"te" could mean text or teaching`},
-		{name: "typo of a command", raw: "txet", err: `unknown command "txet"; did you mean text?`},
-		{name: "typo of a section", raw: "expereince", pty: true, err: `did you mean experience?`},
+		{name: "typo of a command", raw: "txet", err: `unknown command "txet"; valid commands`},
+		{name: "typo of a command suggests it", raw: "txet", err: `(see help). Did you mean text?`},
+		{name: "typo of a section", raw: "expereince", pty: true, err: `Did you mean experience?`},
 		{name: "section without pty", raw: "experience", err: "needs a terminal"},
 		{name: "unknown", raw: "rm -rf /", err: `unknown command "rm"`},
 		{name: "unbalanced quote", raw: `text "`, err: "cannot read the command"},
@@ -204,6 +206,14 @@ func TestTUIRoutes(t *testing.T) {
 		}
 		if got, want := p.out.String(), "resume "+version.String()+"\r\n"; got != want {
 			t.Errorf("output %q, want %q (newlines mapped for the terminal)", got, want)
+		}
+	})
+	t.Run("too small a window names the port and a host to fill in", func(t *testing.T) {
+		_, port, _ := net.SplitHostPort(ts.addr)
+		p := openPTY(t, c, "", 30, 10)
+		p.waitFor(t, "ssh -p "+port+" <host> text", 5*time.Second)
+		if strings.Contains(p.out.String(), "HOST") {
+			t.Errorf("the too-small screen still says HOST: %q", p.out.String())
 		}
 	})
 	t.Run("text in a wide window keeps a readable measure", func(t *testing.T) {
