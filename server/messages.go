@@ -219,8 +219,10 @@ func (s *Server) ownerInbox(ss *session) *tui.Inbox {
 	}
 	ctx := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ss.life, submitTimeout) }
 	view := func(m store.Message) tui.InboxMessage {
-		return tui.InboxMessage{ID: m.ID, From: inbox.From(m), Received: inbox.When(m.Received),
-			Body: inbox.Text(m.Body), Sender: inbox.Sender(m.Meta), Unread: !m.Read}
+		return tui.InboxMessage{
+			ID: m.ID, From: inbox.From(m), Received: inbox.When(m.Received),
+			Body: inbox.Text(m.Body), Sender: inbox.Sender(m.Meta), Unread: !m.Read,
+		}
 	}
 	return &tui.Inbox{
 		List: func() ([]tui.InboxMessage, error) {

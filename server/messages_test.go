@@ -402,8 +402,10 @@ func TestTUIInboxHostile(t *testing.T) {
 	cfg := testConfig(t)
 	ts, st := messageServer(t, storetest.SQLite, cfg, owner.PublicKey())
 	for _, h := range storetest.Hostile {
-		if _, err := st.Submit(context.Background(), store.Submission{Name: "Eve" + h.Text, Contact: "eve@example.com",
-			Body: "before" + h.Text + "after", Meta: store.Meta{Via: "ssh"}}); err != nil {
+		if _, err := st.Submit(context.Background(), store.Submission{
+			Name: "Eve" + h.Text, Contact: "eve@example.com",
+			Body: "before" + h.Text + "after", Meta: store.Meta{Via: "ssh"},
+		}); err != nil {
 			t.Fatalf("%s: %v", h.Name, err)
 		}
 	}

@@ -45,17 +45,15 @@ func (f *fakeSender) contact() *Contact {
 }
 
 // typeText types s one key at a time, as a visitor does.
-func typeText(t *testing.T, m *Model, s string) tea.Cmd {
+func typeText(t *testing.T, m *Model, s string) {
 	t.Helper()
-	var cmd tea.Cmd
 	for _, r := range s {
 		name := string(r)
 		if r == ' ' {
 			name = "space"
 		}
-		cmd = send(m, press(t, name))
+		send(m, press(t, name))
 	}
-	return cmd
 }
 
 // runCmd executes cmd and feeds its messages back, and what they lead
