@@ -319,7 +319,7 @@ func TestWebhookAcrossRestart(t *testing.T) {
 	// Kill once the server has seen the second failure (the hook counts a
 	// call before it answers). Its outbox update may still be in flight:
 	// then the entry stays leased for the webhook client's timeout plus
-	// 30s (store/webhook.go), and the restarted server delivers it after
+	// 5s (store/webhook.go), and the restarted server delivers it after
 	// that, hence the longer wait below.
 	storetest.Eventually(t, 20*time.Second, "two failed deliveries", func() bool {
 		return hook.Calls() >= 2 && strings.Count(p.logs.String(), "webhook failed, will retry") >= 2
