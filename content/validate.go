@@ -164,6 +164,9 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 		return ps
 	case *kind.Type:
 		msg := fmt.Sprintf("is %s (want %s)", article(k.Got), orList(k.Want))
+		if k.Got == "null" {
+			msg = fmt.Sprintf("is null; shown as absent (want %s, or leave the field out)", orList(k.Want))
+		}
 		if slices.Contains(k.Want, "string") && (k.Got == "number" || k.Got == "integer" || k.Got == "boolean") {
 			msg = fmt.Sprintf("is %s (want a string: \"%s\")", article(k.Got), quoteless(valueAt(doc, loc)))
 			if yaml {
@@ -172,6 +175,9 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 		}
 		return one(msg)
 	case *kind.Pattern:
+		if k.Got == "" && k.Want == datePattern {
+			return one("is empty; shown as absent (leave the field out, or fill it in)")
+		}
 		switch k.Want {
 		case datePattern:
 			return one(dateMessage(k.Got, field))
@@ -184,6 +190,9 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 		return one(fmt.Sprintf("%s does not match %s", show(k.Got), k.Want))
 	case *kind.Format:
 		got, _ := k.Got.(string)
+		if got == "" {
+			return one("is empty; shown as absent (leave the field out, or fill it in)")
+		}
 		switch k.Want {
 		case "partial-date":
 			return one(dateMessage(got, field))

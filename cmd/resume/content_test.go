@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/text"
@@ -230,5 +232,37 @@ func TestHelp(t *testing.T) {
 	code, stdout, _ := execute(t, "version")
 	if code != 0 || !strings.HasPrefix(stdout, "resume ") {
 		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}
+
+// TestValidateGolden is what an owner reads for each file in the wild:
+// the fixtures' warnings, with their places, and an error. Refresh with
+// go test ./cmd/resume -run TestValidateGolden -update, and read the diff.
+func TestValidateGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "content", "testdata", "wild", "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("fixtures: %v %v", files, err)
+	}
+	broken := filepath.Join("testdata", "broken.yaml")
+	for _, strict := range []bool{false, true} {
+		name := "validate"
+		args := []string{"validate"}
+		if strict {
+			name, args = "validate-strict", append(args, "--strict")
+		}
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := execute(t, append(args, append(files, broken)...)...)
+			if code != 1 {
+				t.Errorf("exit status %d, want 1 (broken.yaml has an error)", code)
+			}
+			golden.RequireEqual(t, "exit "+itoa(code)+"\n--- stdout\n"+stdout+"--- stderr\n"+stderr)
+		})
+	}
+	// Without the broken file, the warnings alone pass, and fail --strict.
+	if code, _, _ := execute(t, append([]string{"validate"}, files...)...); code != 0 {
+		t.Errorf("validate of files with only warnings: exit %d, want 0", code)
+	}
+	if code, _, _ := execute(t, append([]string{"validate", "--strict"}, files...)...); code != 1 {
+		t.Errorf("validate --strict of files with warnings: exit %d, want 1", code)
 	}
 }
