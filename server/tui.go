@@ -27,6 +27,7 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	model := s.newModel(r, tui.Options{
 		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
 		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()), Cache: ss.tuiCache,
+		Contact: s.contactForm(ss), Inbox: s.ownerInbox(ss),
 	})
 	p := teahost.New(ss.life, model, teahost.Options{
 		In: ss, Out: ss, Env: env, Width: win.Width, Height: win.Height, Profile: profile,

@@ -265,10 +265,10 @@ func TestSessionsShareRenderings(t *testing.T) {
 func TestCacheIsBounded(t *testing.T) {
 	c := NewCache(content.Default())
 	c.limit = 8
-	info := c.info
+	info := c.info(0)
 	for w := range 40 {
-		d := c.doc(minPaneWidth+w, Theme{Dark: w%2 == 0})
-		c.chrome(minPaneWidth+w, 0, Theme{Dark: w%2 == 0})
+		d := c.doc(info, minPaneWidth+w, Theme{Dark: w%2 == 0})
+		c.chrome(info, minPaneWidth+w, 0, Theme{Dark: w%2 == 0})
 		c.help(helpKey{width: w}, DefaultKeyMap())
 		if d == nil || len(d.pages) != len(info.sections) {
 			t.Fatal("evicting broke a rendering")

@@ -18,14 +18,35 @@ import (
 // resumeInfo is what the TUI derives from a résumé once.
 type resumeInfo struct {
 	r        *content.Resume
+	extra    extras // the sections the session adds: Contact, Inbox
 	sections []content.Section
 	contacts []content.Contact
 	links    []content.Contact // contacts with a URL, then entries' URLs
 	email    string
 }
 
-func newResumeInfo(r *content.Resume) *resumeInfo {
-	info := &resumeInfo{r: r, sections: r.Sections(), contacts: r.Contacts(), email: r.Basics.Email}
+// extras are the sections a session adds after the résumé's own.
+type extras uint8
+
+const (
+	withContact extras = 1 << iota // the Contact form
+	withInbox                      // the owner's Inbox
+)
+
+// The IDs of the added sections.
+const (
+	contactID = "contact"
+	inboxID   = "inbox"
+)
+
+func newResumeInfo(r *content.Resume, extra extras) *resumeInfo {
+	info := &resumeInfo{r: r, extra: extra, sections: r.Sections(), contacts: r.Contacts(), email: r.Basics.Email}
+	if extra&withContact != 0 {
+		info.sections = append(info.sections, content.Section{ID: contactID, Title: "Contact"})
+	}
+	if extra&withInbox != 0 {
+		info.sections = append(info.sections, content.Section{ID: inboxID, Title: "Inbox"})
+	}
 	for _, c := range info.contacts {
 		if c.URL != "" {
 			info.links = append(info.links, c)
@@ -46,6 +67,7 @@ func newResumeInfo(r *content.Resume) *resumeInfo {
 }
 
 type docKey struct {
+	extra extras
 	width int
 	theme themeKey
 	fits  uint64 // for a fitted document: which sections use the scrollbar's room
@@ -59,11 +81,12 @@ const cacheLimit = 512
 // for concurrent use. Make one per résumé with NewCache and give it to
 // every model of that résumé (Options.Cache).
 type Cache struct {
-	info    *resumeInfo
+	r       *content.Resume
 	limit   int // entries per map
 	mu      sync.Mutex
 	docs    map[docKey]*onceEntry[*document]
 	chromes map[chromeKey]*onceEntry[*chrome]
+	infos   map[extras]*onceEntry[*resumeInfo]
 	helps   map[helpKey]row
 }
 
@@ -71,14 +94,13 @@ type Cache struct {
 // use.
 func NewCache(r *content.Resume) *Cache {
 	return &Cache{
-		info: newResumeInfo(r), limit: cacheLimit,
-		docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
-		helps: map[helpKey]row{},
+		r: r, limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
+		infos: map[extras]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{},
 	}
 }
 
 // For reports whether c holds r's renderings.
-func (c *Cache) For(r *content.Resume) bool { return c != nil && c.info.r == r }
+func (c *Cache) For(r *content.Resume) bool { return c != nil && c.r == r }
 
 // onceEntry is a cached value built once, outside the cache's lock, so
 // that concurrent first uses build it once and other keys are not held up.
@@ -114,11 +136,17 @@ func evict[K comparable, V any](m map[K]V, limit int) {
 	}
 }
 
-// doc returns the résumé rendered at width in theme t, rendering it on
+// info is what the TUI derives from the résumé, with the sections extra
+// adds.
+func (c *Cache) info(extra extras) *resumeInfo {
+	return cached(c, c.infos, extra, func() *resumeInfo { return newResumeInfo(c.r, extra) })
+}
+
+// doc returns info's résumé rendered at width in theme t, rendering it on
 // first use; concurrent first uses render once.
-func (c *Cache) doc(width int, t Theme) *document {
-	k := docKey{width: width, theme: t.key()}
-	return cached(c, c.docs, k, func() *document { return renderDocument(c.info, width, stylesFor(t)) })
+func (c *Cache) doc(info *resumeInfo, width int, t Theme) *document {
+	k := docKey{extra: info.extra, width: width, theme: t.key()}
+	return cached(c, c.docs, k, func() *document { return renderDocument(info, width, stylesFor(t)) })
 }
 
 // fitted returns the document a pane of width × height shows: each
@@ -127,9 +155,9 @@ func (c *Cache) doc(width int, t Theme) *document {
 // lines up with the rules and the footer; a section that scrolls is laid
 // out at width, beside its scrollbar. Sessions with the same choice share
 // the document.
-func (c *Cache) fitted(width, height int, t Theme) *document {
-	narrow := c.doc(width, t)
-	full := c.doc(width+scrollbarW, t)
+func (c *Cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
+	narrow := c.doc(info, width, t)
+	full := c.doc(info, width+scrollbarW, t)
 	var fits uint64
 	n := min(len(full.pages), 64) // later sections always keep the scrollbar's room
 	for i := range n {
@@ -143,7 +171,7 @@ func (c *Cache) fitted(width, height int, t Theme) *document {
 	case n == len(full.pages) && fits == 1<<n-1:
 		return full
 	}
-	k := docKey{width: width, theme: t.key(), fits: fits}
+	k := docKey{extra: info.extra, width: width, theme: t.key(), fits: fits}
 	return cached(c, c.docs, k, func() *document {
 		d := &document{pages: make([]page, len(narrow.pages))}
 		for i := range d.pages {
@@ -159,9 +187,9 @@ func (c *Cache) fitted(width, height int, t Theme) *document {
 
 // chrome returns the header, navigation and scrollbar cells for a frame
 // with the given inner width and sidebar width (0 for tabs).
-func (c *Cache) chrome(innerW, sideW int, t Theme) *chrome {
-	k := chromeKey{innerW: innerW, sideW: sideW, theme: t.key()}
-	return cached(c, c.chromes, k, func() *chrome { return buildChrome(c.info, stylesFor(t), innerW, sideW) })
+func (c *Cache) chrome(info *resumeInfo, innerW, sideW int, t Theme) *chrome {
+	k := chromeKey{extra: info.extra, innerW: innerW, sideW: sideW, theme: t.key()}
+	return cached(c, c.chromes, k, func() *chrome { return buildChrome(info, stylesFor(t), innerW, sideW) })
 }
 
 // help returns the footer's key help for k, rendered once per key. It is

@@ -34,6 +34,7 @@ type chrome struct {
 }
 
 type chromeKey struct {
+	extra         extras
 	innerW, sideW int
 	theme         themeKey
 }
