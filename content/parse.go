@@ -166,7 +166,6 @@ func Parse(name string, data []byte) (*Resume, error) {
 		return nil, &ValidationError{File: name, Problems: []Problem{{File: name, Line: 1, Col: 1,
 			Message: "does not fit the résumé model: " + err.Error()}}}
 	}
-	r.cache = new(textCache)
 	return r, nil
 }
 

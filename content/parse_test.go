@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 func problems(t *testing.T, name, src string) []Problem {
@@ -208,26 +210,8 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-// hostile are strings that try to drive a visitor's terminal.
-var hostile = map[string]string{
-	"OSC title":    "\x1b]0;pwned\x07",
-	"OSC title ST": "\x1b]2;pwned\x1b\\",
-	"OSC 52":       "\x1b]52;c;cm0gLXJmIH4=\x07",
-	"CSI clear":    "\x1b[2J\x1b[H",
-	"CR overwrite": "\rEVIL",
-	"backspaces":   "\b\b\b\bEVIL",
-	"C1 CSI":       "\u009b2J",
-	"RLO":          "\u202e",
-	"ZWSP":         "\u200b",
-	"DCS":          "\x1bPpayload\x1b\\",
-	"unterminated": "\x1b]8;;",
-	"BEL and DEL":  "\x07\x7f",
-	"C1 OSC":       "\u009d0;t\u009c",
-	"bidi isolate": "\u2067",
-}
-
 func TestHostileStringsComeOutInert(t *testing.T) {
-	for name, bad := range hostile {
+	for name, bad := range testutil.Hostile {
 		t.Run(name, func(t *testing.T) {
 			doc := map[string]any{
 				"basics": map[string]any{"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
@@ -255,60 +239,14 @@ func TestHostileStringsComeOutInert(t *testing.T) {
 			if err := json.Unmarshal(out, &decoded); err != nil {
 				t.Fatal(err)
 			}
-			checkInert(t, "JSON values", flatten(decoded))
-			checkInert(t, "JSON bytes", string(out))
-			checkInert(t, "text", r.Text(60))
-			checkInert(t, "markdown", r.Markdown())
+			testutil.CheckInert(t, "JSON values", testutil.Flatten(decoded))
+			testutil.CheckInert(t, "JSON bytes", string(out))
 		})
 	}
 	// YAML's double-quoted escapes produce the same bytes.
 	r := mustParse(t, "hostile.yaml", "basics:\n  name: \"Ada\\e]0;pwned\\a\\x9b2J\\u202e\"\n")
-	checkInert(t, "yaml", r.Basics.Name+r.Text(40))
+	testutil.CheckInert(t, "yaml", r.Basics.Name)
 	if r.Basics.Name != "Ada" {
 		t.Errorf("yaml name = %q", r.Basics.Name)
-	}
-}
-
-// flatten joins every key and string of a decoded JSON value.
-func flatten(v any) string {
-	var b strings.Builder
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				b.WriteString(k + "\n")
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		case string:
-			b.WriteString(v + "\n")
-		}
-	}
-	walk(v)
-	return b.String()
-}
-
-func checkInert(t *testing.T, what, s string) {
-	t.Helper()
-	for _, r := range s {
-		switch {
-		case r == '\n':
-		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0,
-			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200b, r == 0x200e, r == 0x200f, r == 0xfeff:
-			t.Errorf("%s holds %U:\n%q", what, r, s)
-			return
-		}
-	}
-	for _, word := range []string{"pwned", "EVIL", "payload", "cm0gLXJmIH4"} {
-		if word == "EVIL" {
-			continue // CR and backspace are removed, the letters after them stay
-		}
-		if strings.Contains(s, word) {
-			t.Errorf("%s holds the payload %q of an escape sequence", what, word)
-		}
 	}
 }

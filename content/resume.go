@@ -23,8 +23,6 @@ type Resume struct {
 	Teaching     []Work        `json:"teaching,omitempty"`
 	Meta         *Meta         `json:"meta,omitempty"`
 	Extra        Extra         `json:"-"`
-
-	cache *textCache // renderings by width; set by Parse
 }
 
 // Basics is who the résumé is about and how to reach them.

@@ -267,3 +267,66 @@ func joinNonEmpty(sep string, parts ...string) string {
 	}
 	return strings.Join(keep, sep)
 }
+
+// MetaLine describes the document itself (JSON Resume meta), or is "".
+func (r *Resume) MetaLine() string {
+	m := r.Meta
+	if m == nil {
+		return ""
+	}
+	var parts []string
+	if m.Version != "" {
+		parts = append(parts, "version "+m.Version)
+	}
+	if m.LastModified != "" {
+		parts = append(parts, "last modified "+m.LastModified)
+	}
+	if m.Canonical != "" {
+		parts = append(parts, "canonical copy "+m.Canonical)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Document: " + strings.Join(parts, ", ")
+}
+
+// SectionIDs lists the IDs of r's sections in display order: the names a
+// visitor may open directly (ssh host experience).
+func (r *Resume) SectionIDs() []string {
+	secs := r.Sections()
+	ids := make([]string, len(secs))
+	for i, s := range secs {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// LookupSection finds the section a visitor named among r's sections; see
+// FindSection.
+func (r *Resume) LookupSection(name string) (string, bool) {
+	return FindSection(r.Sections(), name)
+}
+
+// FindSection finds the section a visitor named: its ID or title in any
+// case, or a prefix of one that fits no other section. It returns the
+// section's ID.
+func FindSection(secs []Section, name string) (string, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name == "" {
+		return "", false
+	}
+	found := ""
+	for _, s := range secs {
+		id, title := strings.ToLower(s.ID), strings.ToLower(s.Title)
+		if name == id || name == title {
+			return s.ID, true
+		}
+		if strings.HasPrefix(id, name) || strings.HasPrefix(title, name) {
+			if found != "" {
+				return "", false
+			}
+			found = s.ID
+		}
+	}
+	return found, found != ""
+}

@@ -16,7 +16,8 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
-	"github.com/laphets/resume/tui"
+	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/text"
 )
 
 // Tests with independent client implementations: OpenSSH's ssh and sftp,
@@ -80,11 +81,11 @@ func TestOpenSSHClient(t *testing.T) {
 		wantErr   string
 		checkJSON bool
 	}{
-		{name: "no terminal", wantOut: r.Text(80)},
-		{name: "text", cmd: []string{"text", "--width", "50"}, wantOut: r.Text(50)},
-		{name: "markdown", cmd: []string{"markdown"}, wantOut: r.Markdown()},
+		{name: "no terminal", wantOut: text.Render(r, 80)},
+		{name: "text", cmd: []string{"text", "--width", "50"}, wantOut: text.Render(r, 50)},
+		{name: "markdown", cmd: []string{"markdown"}, wantOut: markdown.Render(r)},
 		{name: "json", cmd: []string{"json"}, checkJSON: true},
-		{name: "help", cmd: []string{"help"}, wantOut: helpText(r, tui.SectionIDs(r), "ssh HOST")},
+		{name: "help", cmd: []string{"help"}, wantOut: helpText(r, r.SectionIDs(), "ssh HOST")},
 		{name: "unknown", cmd: []string{"whoami"}, wantExit: 1, wantErr: `unknown command "whoami"`},
 		{name: "section without terminal", cmd: []string{"experience"}, wantExit: 1, wantErr: "needs a terminal"},
 	} {

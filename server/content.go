@@ -10,6 +10,7 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/safetext"
+	"github.com/laphets/resume/render/text"
 )
 
 // contentStore holds the résumé new sessions get. A session takes the
@@ -17,11 +18,20 @@ import (
 // swaps the pointer for sessions that start later.
 type contentStore struct {
 	path string // "" for the embedded résumé
-	cur  atomic.Pointer[content.Resume]
+	cur  atomic.Pointer[loaded]
 
 	mu    sync.Mutex // serialises reloads
 	stamp fileStamp  // of the file last loaded (or last found invalid)
 }
+
+// loaded is one load of the content with the renderings made from it, so
+// that a reload drops the old résumé's renderings along with it.
+type loaded struct {
+	resume *content.Resume
+	text   *text.Cache
+}
+
+func newLoaded(r *content.Resume) *loaded { return &loaded{resume: r, text: text.NewCache(r)} }
 
 // fileStamp is what the watcher compares to notice a change.
 type fileStamp struct {
@@ -41,7 +51,7 @@ func stampOf(path string) (fileStamp, error) {
 func loadContent(path string) (*contentStore, error) {
 	cs := &contentStore{path: path}
 	if path == "" {
-		cs.cur.Store(content.Default())
+		cs.cur.Store(newLoaded(content.Default()))
 		return cs, nil
 	}
 	st, _ := stampOf(path)
@@ -49,13 +59,13 @@ func loadContent(path string) (*contentStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs.cur.Store(r)
+	cs.cur.Store(newLoaded(r))
 	cs.stamp = st
 	return cs, nil
 }
 
 // Resume is the résumé new sessions get now.
-func (s *Server) Resume() *content.Resume { return s.content.cur.Load() }
+func (s *Server) Resume() *content.Resume { return s.content.cur.Load().resume }
 
 // Reload reads the content file again. A valid file replaces the résumé for
 // new sessions; an invalid one changes nothing and every problem is logged.
@@ -82,7 +92,7 @@ func (s *Server) Reload() error {
 		}
 		return err
 	}
-	cs.cur.Store(r)
+	cs.cur.Store(newLoaded(r))
 	s.metrics.reloads.WithLabelValues("ok").Inc()
 	s.log.Info("content reloaded", "file", cs.path, "name", r.Basics.Name)
 	return nil

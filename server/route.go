@@ -9,6 +9,7 @@ import (
 	"github.com/anmitsu/go-shlex"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/text"
 )
 
 // route is what a session does, decided once from its command and PTY.
@@ -88,7 +89,7 @@ func parseWidth(args []string) (int, string) {
 		return 0, usage
 	}
 	w, err := strconv.Atoi(val)
-	if err != nil || w < content.MinWidth || w > content.MaxWidth {
+	if err != nil || w < text.MinWidth || w > text.MaxWidth {
 		return 0, usage
 	}
 	return w, ""

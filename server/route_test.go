@@ -11,6 +11,8 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/version"
+	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/text"
 )
 
 func TestParseRoute(t *testing.T) {
@@ -85,11 +87,11 @@ func TestRoutingOverSSH(t *testing.T) {
 		contains   string
 		wantStderr string // substring
 	}{
-		{cmd: "", wantStdout: r.Text(80)},
-		{cmd: "text", wantStdout: r.Text(80)},
-		{cmd: "text --width 40", wantStdout: r.Text(40)},
-		{cmd: "text --width=120", wantStdout: r.Text(120)},
-		{cmd: "markdown", wantStdout: r.Markdown()},
+		{cmd: "", wantStdout: text.Render(r, 80)},
+		{cmd: "text", wantStdout: text.Render(r, 80)},
+		{cmd: "text --width 40", wantStdout: text.Render(r, 40)},
+		{cmd: "text --width=120", wantStdout: text.Render(r, 120)},
+		{cmd: "markdown", wantStdout: markdown.Render(r)},
 		{cmd: "help", contains: "ssh HOST json"},
 		{cmd: "version", wantStdout: "resume " + version.String() + "\n"},
 		{cmd: "json", contains: `"name": "Wenging Luo"`},

@@ -25,6 +25,8 @@ import (
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/hostkey"
 	"github.com/laphets/resume/internal/version"
+	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/text"
 	"github.com/laphets/resume/tui"
 )
 
@@ -149,11 +151,10 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ss := sessionOf(sess)
-		ss.resume = s.Resume()
+		cur := s.content.cur.Load()
+		ss.resume, ss.text = cur.resume, cur.text
 		r := ss.resume
-		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, func(name string) (string, bool) {
-			return tui.LookupSection(r, name)
-		})
+		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.LookupSection)
 		ss.mu.Lock()
 		ss.kind = ss.route.kind
 		ss.mu.Unlock()
@@ -184,7 +185,7 @@ func (s *Server) serveMiddleware(next ssh.Handler) ssh.Handler {
 		case rt.kind == kindTUI:
 			s.runTUI(ss, r, rt.section)
 		case rt.kind == kindPlain:
-			_, _ = io.WriteString(ss, r.Text(content.DefaultWidth))
+			_, _ = io.WriteString(ss, ss.text.Render(text.DefaultWidth))
 		case rt.err != "":
 			_, _ = io.WriteString(ss.Stderr(), rt.err+"\n")
 			ss.setExitCode(1)
@@ -204,9 +205,9 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		if w == 0 && ss.pty != nil {
 			w = ss.window().Width
 		}
-		out = r.Text(w)
+		out = ss.text.Render(w)
 	case "markdown":
-		out = r.Markdown()
+		out = markdown.Render(r)
 	case "json":
 		b, err := r.JSON()
 		if err != nil {
@@ -217,7 +218,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		}
 		out = string(b) + "\n"
 	case "help":
-		out = helpText(r, tui.SectionIDs(r), s.cfg.SSHCommand())
+		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand())
 	case "version":
 		out = "resume " + version.String() + "\n"
 	}

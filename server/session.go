@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/text"
 )
 
 // Bounds on what a visitor may ask of one session.
@@ -60,6 +61,7 @@ type session struct {
 	// Set by routeMiddleware, in the handler goroutine.
 	route  route
 	resume *content.Resume
+	text   *text.Cache // renderings of resume
 
 	// The window, updated by window-change requests.
 	winMu    sync.Mutex

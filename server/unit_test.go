@@ -17,7 +17,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
-	"github.com/laphets/resume/tui"
 )
 
 // fakeMeta is the ConnMetadata of a visitor.
@@ -201,7 +200,7 @@ func FuzzParseRoute(f *testing.F) {
 		f.Add(s, false)
 	}
 	r0 := content.Default()
-	lookup := func(name string) (string, bool) { return tui.LookupSection(r0, name) }
+	lookup := func(name string) (string, bool) { return r0.LookupSection(name) }
 	f.Fuzz(func(t *testing.T, raw string, pty bool) {
 		r := parseRoute(raw, pty, lookup)
 		switch r.kind {

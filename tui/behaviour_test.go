@@ -137,7 +137,7 @@ func TestDeepLinks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := LookupSection(r, tt.name)
+			got, ok := r.LookupSection(tt.name)
 			if got != tt.want || ok != tt.ok {
 				t.Errorf("LookupSection(%q) = %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
 			}
@@ -155,7 +155,7 @@ func TestDeepLinks(t *testing.T) {
 	if v := m.View().Content; strings.Contains(v, "\x1b]52") || strings.Contains(v, "\x1b[2J") {
 		t.Error("an unknown section name reached the screen with its escape sequences")
 	}
-	if ids := SectionIDs(r); strings.Join(ids, ",") != "overview,education,experience,projects,teaching,awards,skills" {
+	if ids := r.SectionIDs(); strings.Join(ids, ",") != "overview,education,experience,projects,teaching,awards,skills" {
 		t.Errorf("SectionIDs = %v", ids)
 	}
 }

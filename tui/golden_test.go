@@ -32,7 +32,7 @@ var goldenSizes = [][2]int{{80, 24}, {40, 12}, {120, 40}}
 func TestGolden(t *testing.T) {
 	for _, sz := range goldenSizes {
 		for _, th := range goldenThemes {
-			for _, id := range SectionIDs(content.Default()) {
+			for _, id := range content.Default().SectionIDs() {
 				name := fmt.Sprintf("%dx%d/%s/%s", sz[0], sz[1], th.name, id)
 				t.Run(name, func(t *testing.T) {
 					m := New(content.Default(), Options{Section: id, Width: sz[0], Height: sz[1], Light: th.light, Profile: th.prof})

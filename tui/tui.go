@@ -10,7 +10,6 @@ package tui
 
 import (
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -25,7 +24,7 @@ import (
 
 // Options configure one session's model.
 type Options struct {
-	// Section is the section to open first, named as LookupSection
+	// Section is the section to open first, named as content.FindSection
 	// accepts; empty opens the overview.
 	Section string
 	// Width and Height are the terminal's size when the session starts, if
@@ -116,7 +115,7 @@ func New(r *content.Resume, opts Options) *Model {
 	m.vp.MouseWheelEnabled = false // the model routes the wheel itself
 	m.offsets = make([]int, len(m.info.sections))
 	if opts.Section != "" {
-		if id, ok := lookup(m.info.sections, opts.Section); ok {
+		if id, ok := content.FindSection(m.info.sections, opts.Section); ok {
 			for i, s := range m.info.sections {
 				if s.ID == id {
 					m.active = i
@@ -131,45 +130,6 @@ func New(r *content.Resume, opts Options) *Model {
 	m.width, m.height = max(opts.Width, 0), max(opts.Height, 0)
 	m.relayout()
 	return m
-}
-
-// SectionIDs lists the IDs of r's sections in display order: the names a
-// visitor may pass as Options.Section.
-func SectionIDs(r *content.Resume) []string {
-	info := shared.info(r)
-	ids := make([]string, len(info.sections))
-	for i, s := range info.sections {
-		ids[i] = s.ID
-	}
-	return ids
-}
-
-// LookupSection finds the section a visitor named: its ID or title in any
-// case, or a prefix of one that fits no other section. It returns the
-// section's ID.
-func LookupSection(r *content.Resume, name string) (string, bool) {
-	return lookup(shared.info(r).sections, name)
-}
-
-func lookup(secs []content.Section, name string) (string, bool) {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if name == "" {
-		return "", false
-	}
-	found := ""
-	for _, s := range secs {
-		id, title := strings.ToLower(s.ID), strings.ToLower(s.Title)
-		if name == id || name == title {
-			return s.ID, true
-		}
-		if strings.HasPrefix(id, name) || strings.HasPrefix(title, name) {
-			if found != "" {
-				return "", false
-			}
-			found = s.ID
-		}
-	}
-	return found, found != ""
 }
 
 // Init asks the terminal for its background colour so the theme can

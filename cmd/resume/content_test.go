@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/text"
 )
 
 // execute runs the command line in-process and returns its exit status
@@ -119,10 +121,10 @@ func TestRender(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"render"}, def.Text(80)},
-		{[]string{"render", "--width", "40"}, def.Text(40)},
-		{[]string{"render", "-w", "60", "--format", "text"}, def.Text(60)},
-		{[]string{"render", "--format", "markdown"}, def.Markdown()},
+		{[]string{"render"}, text.Render(def, 80)},
+		{[]string{"render", "--width", "40"}, text.Render(def, 40)},
+		{[]string{"render", "-w", "60", "--format", "text"}, text.Render(def, 60)},
+		{[]string{"render", "--format", "markdown"}, markdown.Render(def)},
 		{[]string{"render", "--format=markdown", file}, "# Ada Lovelace\n"},
 		{[]string{"render", file}, "Ada Lovelace\n════════════\n"},
 	}

@@ -7,7 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/pdf"
+	"github.com/laphets/resume/render/text"
 )
 
 // renderFormats are the values --format takes.
@@ -41,8 +43,8 @@ binary: redirect it to a file.`,
 			if !contains(renderFormats, format) {
 				return fmt.Errorf("render: --format %q is not a format (want one of %s)", format, strings.Join(renderFormats, ", "))
 			}
-			if width < content.MinWidth || width > content.MaxWidth {
-				return fmt.Errorf("render: --width %d is out of range (want %d to %d)", width, content.MinWidth, content.MaxWidth)
+			if width < text.MinWidth || width > text.MaxWidth {
+				return fmt.Errorf("render: --width %d is out of range (want %d to %d)", width, text.MinWidth, text.MaxWidth)
 			}
 			r := content.Default()
 			if len(args) == 1 {
@@ -61,7 +63,7 @@ binary: redirect it to a file.`,
 				_, err = out.Write(b)
 				return err
 			case "markdown":
-				_, err := fmt.Fprint(out, r.Markdown())
+				_, err := fmt.Fprint(out, markdown.Render(r))
 				return err
 			case "json":
 				b, err := r.JSON()
@@ -71,13 +73,13 @@ binary: redirect it to a file.`,
 				_, err = out.Write(b)
 				return err
 			}
-			_, err := fmt.Fprint(out, r.Text(width))
+			_, err := fmt.Fprint(out, text.Render(r, width))
 			return err
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(renderFormats, ", "))
-	cmd.Flags().IntVarP(&width, "width", "w", content.DefaultWidth,
-		fmt.Sprintf("text width in columns (%d to %d)", content.MinWidth, content.MaxWidth))
+	cmd.Flags().IntVarP(&width, "width", "w", text.DefaultWidth,
+		fmt.Sprintf("text width in columns (%d to %d)", text.MinWidth, text.MaxWidth))
 	cmd.Flags().StringVar(&paper, "paper", string(pdf.A4), "PDF page size: a4 or letter")
 	cmd.Flags().StringVar(&pdfFont, "pdf-font", "", "PDF: a TrueType (.ttf) font for all the text, for scripts the Go fonts lack")
 	return cmd

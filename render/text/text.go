@@ -1,4 +1,7 @@
-package content
+// Package text renders a résumé as plain text for a terminal or a pipe:
+// word-wrapped to a width, wide characters counted as two columns, no escape
+// codes.
+package text
 
 import (
 	"strconv"
@@ -6,49 +9,59 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/laphets/resume/content"
 )
 
-// Widths Text accepts; others are clamped to this range.
+// Widths Render accepts; others are clamped to this range.
 const (
 	DefaultWidth = 80
 	MinWidth     = 20
 	MaxWidth     = 1000
 )
 
-// textCache keeps renderings by width: the server renders the same résumé
-// for every session, and sessions share a handful of widths.
-type textCache struct {
+// Render renders r as plain text word-wrapped to width columns
+// (DefaultWidth when width is 0 or less, clamped to MinWidth..MaxWidth).
+// Wide characters count as two columns and no line is wider than width.
+// The output has no escape codes.
+func Render(r *content.Resume, width int) string {
+	return render(r, clamp(width))
+}
+
+func clamp(width int) int {
+	if width <= 0 {
+		width = DefaultWidth
+	}
+	return min(max(width, MinWidth), MaxWidth)
+}
+
+// Cache keeps one résumé's renderings by width: a server renders the same
+// résumé for every session, and sessions share a handful of widths. Whoever
+// owns the résumé's lifetime makes the cache with it and drops both
+// together; the résumé must not be modified while the cache is in use.
+type Cache struct {
+	r  *content.Resume
 	mu sync.Mutex
 	m  map[int]string
 }
 
 const maxCachedWidths = 64
 
-// Text renders the résumé as plain text word-wrapped to width columns
-// (DefaultWidth when width is 0 or less, clamped to MinWidth..MaxWidth).
-// Wide characters count as two columns and no line is wider than width.
-// The output has no escape codes. Renderings of a résumé from Parse are
-// cached by width, so such a résumé must not be modified afterwards.
-func (r *Resume) Text(width int) string {
-	if width <= 0 {
-		width = DefaultWidth
-	}
-	width = min(max(width, MinWidth), MaxWidth)
-	c := r.cache
-	if c == nil {
-		return r.renderText(width)
-	}
+// NewCache returns an empty cache of r's renderings.
+func NewCache(r *content.Resume) *Cache { return &Cache{r: r, m: map[int]string{}} }
+
+// Render is Render(r, width), from the cache when that width was rendered
+// before. At most 64 widths are kept; others are rendered each time.
+func (c *Cache) Render(width int) string {
+	width = clamp(width)
 	c.mu.Lock()
 	s, ok := c.m[width]
 	c.mu.Unlock()
 	if ok {
 		return s
 	}
-	s = r.renderText(width)
+	s = render(c.r, width)
 	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[int]string{}
-	}
 	if len(c.m) < maxCachedWidths {
 		c.m[width] = s
 	}
@@ -184,7 +197,7 @@ func wrapWords(text string, limit int) []string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func (r *Resume) renderText(width int) string {
+func render(r *content.Resume, width int) string {
 	w := &textWriter{width: width}
 	secs := r.Sections()
 	over := secs[0].Entries[0]
@@ -208,14 +221,14 @@ func (r *Resume) renderText(width int) string {
 			w.entry(e)
 		}
 	}
-	if m := r.metaLine(); m != "" {
+	if m := r.MetaLine(); m != "" {
 		w.blank()
 		w.wrap(m, "")
 	}
 	return w.b.String()
 }
 
-func (w *textWriter) contacts(cs []Contact) {
+func (w *textWriter) contacts(cs []content.Contact) {
 	if len(cs) == 0 {
 		return
 	}
@@ -251,14 +264,14 @@ func (w *textWriter) contacts(cs []Contact) {
 }
 
 // linkText is the URL of a contact when it says more than the value.
-func linkText(c Contact) string {
+func linkText(c content.Contact) string {
 	if c.URL == "" || c.URL == c.Value || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
 		return ""
 	}
 	return oneLine(c.URL)
 }
 
-func (w *textWriter) entry(e Entry) {
+func (w *textWriter) entry(e content.Entry) {
 	w.pair(e.Title, e.When)
 	w.pair(e.Subtitle, e.Where)
 	// Tags describe an entry that has a body (the technologies of a job)
@@ -298,26 +311,4 @@ func (w *textWriter) entry(e Entry) {
 	for _, b := range e.Bullets {
 		w.wrap(b, "  • ")
 	}
-}
-
-// metaLine describes the document itself (JSON Resume meta), or is "".
-func (r *Resume) metaLine() string {
-	m := r.Meta
-	if m == nil {
-		return ""
-	}
-	var parts []string
-	if m.Version != "" {
-		parts = append(parts, "version "+m.Version)
-	}
-	if m.LastModified != "" {
-		parts = append(parts, "last modified "+m.LastModified)
-	}
-	if m.Canonical != "" {
-		parts = append(parts, "canonical copy "+m.Canonical)
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "Document: " + strings.Join(parts, ", ")
 }

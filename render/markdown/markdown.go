@@ -1,14 +1,17 @@
-package content
+// Package markdown renders a résumé as CommonMark.
+package markdown
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/laphets/resume/content"
 )
 
-// Markdown renders the résumé as CommonMark: the name as the title, a
+// Render renders r as CommonMark: the name as the title, a
 // second-level heading per section and a third-level one per entry. Text
 // from the file is escaped, so it cannot add markup or links of its own.
-func (r *Resume) Markdown() string {
+func Render(r *content.Resume) string {
 	var b strings.Builder
 	secs := r.Sections()
 	over := secs[0].Entries[0]
@@ -33,13 +36,13 @@ func (r *Resume) Markdown() string {
 			mdEntry(&b, e)
 		}
 	}
-	if m := r.metaLine(); m != "" {
+	if m := r.MetaLine(); m != "" {
 		b.WriteString("---\n\n" + mdInline(m) + "\n")
 	}
 	return b.String()
 }
 
-func mdEntry(b *strings.Builder, e Entry) {
+func mdEntry(b *strings.Builder, e content.Entry) {
 	title := e.Title
 	if title == "" {
 		title = e.Subtitle
@@ -160,3 +163,5 @@ func linkable(url string) bool {
 
 var mdURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E",
 	"[", "%5B", "]", "%5D", `\`, "%5C", "`", "%60")
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
