@@ -9,20 +9,22 @@ import (
 	"github.com/anmitsu/go-shlex"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 )
 
 // route is what a session does, decided once from its command and PTY.
 type route struct {
-	kind    string // kindTUI, kindPlain or kindCommand
-	command string // with kindCommand: text, markdown, json, help, version; "" for a refusal
-	width   int    // with text: the --width asked for, 0 for the default
-	section string // with kindTUI: the section to open, "" for the first
-	err     string // with a refusal: the one line for stderr
+	kind    string    // kindTUI, kindPlain or kindCommand
+	command string    // with kindCommand: text, markdown, json, help, version; "" for a refusal
+	width   int       // with text: the --width asked for, 0 for the default
+	paper   pdf.Paper // with pdf: the page size
+	section string    // with kindTUI: the section to open, "" for the first
+	err     string    // with a refusal: the one line for stderr
 }
 
 // commandList names the commands, for help and refusals.
-const commandList = "text [--width N], markdown, json, help, version"
+const commandList = "text [--width N], markdown, json, pdf [--paper a4|letter], help, version"
 
 // parseRoute routes a session. raw is the exec command as sent ("" for a
 // shell), pty whether the visitor has a terminal; lookup finds the section
@@ -50,6 +52,12 @@ func parseRoute(raw string, pty bool, lookup func(string) (string, bool)) route 
 			return refusal(err)
 		}
 		return route{kind: kindCommand, command: name, width: w}
+	case "pdf":
+		p, err := parsePaper(rest)
+		if err != "" {
+			return refusal(err)
+		}
+		return route{kind: kindCommand, command: name, paper: p}
 	case "markdown", "json", "help", "version":
 		if len(rest) > 0 {
 			return refusal(fmt.Sprintf("%s takes no arguments", name))
@@ -95,6 +103,27 @@ func parseWidth(args []string) (int, string) {
 	return w, ""
 }
 
+// parsePaper reads pdf's options: --paper P, --paper=P or -p P.
+func parsePaper(args []string) (pdf.Paper, string) {
+	const usage = "pdf takes --paper a4 or --paper letter"
+	var val string
+	switch {
+	case len(args) == 0:
+		return pdf.A4, ""
+	case len(args) == 2 && (args[0] == "--paper" || args[0] == "-p"):
+		val = args[1]
+	case len(args) == 1 && strings.HasPrefix(args[0], "--paper="):
+		val = strings.TrimPrefix(args[0], "--paper=")
+	default:
+		return "", usage
+	}
+	p, err := pdf.ParsePaper(val)
+	if err != nil || val == "" {
+		return "", usage
+	}
+	return p, ""
+}
+
 // helpText is the output of the help command. ssh is how visitors reach
 // the server ("ssh HOST" when the owner has not said, see PublicHost).
 func helpText(r *content.Resume, sections []string, ssh string) string {
@@ -113,6 +142,7 @@ func helpText(r *content.Resume, sections []string, ssh string) string {
 		{ssh + " text [--width N]", "plain text, N columns wide (default 80)"},
 		{ssh + " markdown", "Markdown"},
 		{ssh + " json", "the JSON Resume document (jsonresume.org)"},
+		{ssh + " pdf > resume.pdf", "the PDF, A4 (add --paper letter for US Letter)"},
 		{ssh + " help", "this help"},
 		{ssh + " version", "the server's version"},
 	} {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/laphets/resume/content"
@@ -56,6 +58,9 @@ binary: redirect it to a file.`,
 			out := cmd.OutOrStdout()
 			switch format {
 			case "pdf":
+				if f, ok := out.(*os.File); ok && term.IsTerminal(f.Fd()) {
+					return fmt.Errorf("render: the PDF is binary; redirect it to a file: resume render --format pdf > resume.pdf")
+				}
 				b, err := renderPDF(r, paper, pdfFont)
 				if err != nil {
 					return err

@@ -45,6 +45,7 @@ func serveFlags(fs *pflag.FlagSet, cfg *server.Config, proxies *string) {
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on SIGTERM or SIGINT, how long to wait for sessions before closing them")
+	fs.StringVar(&cfg.PDFFont, "pdf-font", cfg.PDFFont, "TrueType (.ttf) font file for the PDF, for scripts the Go fonts lack (default: the Go fonts)")
 	fs.DurationVar(&cfg.ReloadInterval, "reload-interval", cfg.ReloadInterval, "how often to check the content file for changes; 0 reloads on SIGHUP only")
 	fs.VisitAll(func(f *pflag.Flag) {
 		f.Usage += " (env " + envName(f.Name) + ")"

@@ -21,14 +21,14 @@ const (
 	nameSize    = 24
 	labelSize   = 12
 	bodySize    = 9.5
-	bodyLead    = 12.6
+	bodyLead    = 12.2
 	smallSize   = 8.4
-	smallLead   = 11.4
+	smallLead   = 11
 	titleSize   = 10
 	headingSize = 12
 
-	entryGap   = 7   // between entries
-	sectionGap = 13  // above a heading
+	entryGap   = 6   // between entries
+	sectionGap = 12  // above a heading
 	bulletIn   = 13  // text indent of a bullet
 	paraGap    = 2.5 // between paragraphs of a summary
 	factsGap   = 3.5 // between rows of a facts table
@@ -103,20 +103,20 @@ func (d *doc) header(over content.Entry, contacts []content.Contact) {
 	}
 }
 
-// contactRuns shows a contact as it reads best on paper: a web address
-// that contains the user name is shown itself (github.com/someone), else
-// the network's name and the user name; either way it is a link.
+// contactRuns shows a contact as the other renderers do, the network's
+// name then the user name ("GitHub Laphets"), as a link; an address that
+// says what it is (e-mail, phone, place, web site) stands alone.
 func contactRuns(c content.Contact) []run {
 	st := style{faceRegular, smallSize + 0.7, ink}
 	if c.URL != "" {
 		st.color = accent
 	}
 	value := oneLine(c.Value)
-	switch {
-	case c.Label == "Email" || c.Label == "Phone" || c.Label == "Location":
+	switch c.Label {
+	case "Email", "Phone", "Location":
 		return []run{{st: st, text: value, link: c.URL}}
-	case c.URL != "" && strings.Contains(strings.ToLower(c.URL), strings.ToLower(value)):
-		return []run{{st: st, text: bareURL(c.URL), link: c.URL}}
+	case "Web":
+		return []run{{st: st, text: bareURL(value), link: c.URL}}
 	}
 	label := style{faceRegular, smallSize + 0.7, muted}
 	return []run{{st: label, text: oneLine(c.Label) + " "}, {st: st, text: value, link: c.URL}}
@@ -145,8 +145,11 @@ func (d *doc) section(sec content.Section) {
 	}
 	for i, e := range sec.Entries {
 		b := &block{spaceBefore: entryGap}
-		if i == 0 {
+		switch {
+		case i == 0:
 			b.spaceBefore = 0
+		case brief(e) && brief(sec.Entries[i-1]): // a list of one-liners
+			b.spaceBefore = factsGap
 		}
 		d.entry(b, e)
 		d.add(b)

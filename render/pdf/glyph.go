@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,24 +14,33 @@ import (
 // GlyphError says which text the font cannot draw, field by field, rather
 // than printing it as empty boxes.
 type GlyphError struct {
-	Font     string // the font's name
+	Font     string // "the Go fonts", or the font's name
 	Problems []GlyphProblem
 }
 
-// GlyphProblem is one character the font lacks and where it is used.
+// GlyphProblem is a field with characters the font lacks.
 type GlyphProblem struct {
 	Field string // JSON path, such as basics.name or work[2].highlights[0]
-	Rune  rune
 	Text  string // the field's value
+	Runes []rune // the characters the font lacks, in order of use
 }
 
 func (p GlyphProblem) String() string {
-	return fmt.Sprintf("%s: %q (U+%04X) in %q", p.Field, p.Rune, p.Rune, truncate(p.Text, 60))
+	var chars, codes []string
+	for _, r := range p.Runes {
+		chars = append(chars, string(r))
+		codes = append(codes, fmt.Sprintf("U+%04X", r))
+	}
+	s := fmt.Sprintf("%s: %s (%s)", p.Field, strings.Join(chars, " "), strings.Join(codes, ", "))
+	if p.Text != "" {
+		s += fmt.Sprintf(" in %q", truncate(p.Text, 60))
+	}
+	return s
 }
 
 func (e *GlyphError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "pdf: the font %s cannot draw some of the text; give --pdf-font a TrueType font that covers it:", e.Font)
+	fmt.Fprintf(&b, "pdf: %s cannot draw some of the text; give --pdf-font a TrueType font that covers it:", e.Font)
 	for _, p := range e.Problems {
 		b.WriteString("\n  " + p.String())
 	}
@@ -55,9 +65,12 @@ type badRune struct {
 	r    rune
 }
 
-// maxGlyphProblems bounds the error: a résumé in a script the font lacks
-// entirely would otherwise list every character.
-const maxGlyphProblems = 12
+// The error is bounded: a résumé in a script the font lacks entirely
+// would otherwise list every character of every field.
+const (
+	maxGlyphFields = 12
+	maxGlyphRunes  = 8 // per field
+)
 
 // check records the characters of s that the face's font cannot draw.
 // fpdf writes text as UTF-16 code units and maps only the Basic
@@ -85,19 +98,32 @@ func (d *doc) glyphError(r *content.Resume) error {
 		return nil
 	}
 	fields := stringFields(r)
-	e := &GlyphError{Font: d.bad[0].font.Name()}
+	font := "the Go fonts"
+	if d.fam.regular != goFonts().regular {
+		font = "the font " + d.fam.regular.Name()
+	}
+	e := &GlyphError{Font: font}
+	at := map[string]int{} // field → index in e.Problems
 	for _, b := range d.bad {
-		if len(e.Problems) == maxGlyphProblems {
-			break
-		}
-		p := GlyphProblem{Field: "(the layout's own text)", Rune: b.r}
+		p := GlyphProblem{Field: "(the layout's own text)"}
 		for _, f := range fields {
 			if strings.ContainsRune(f.value, b.r) {
 				p.Field, p.Text = f.path, f.value
 				break
 			}
 		}
-		e.Problems = append(e.Problems, p)
+		i, ok := at[p.Field]
+		if !ok {
+			if len(e.Problems) == maxGlyphFields {
+				continue
+			}
+			i = len(e.Problems)
+			at[p.Field] = i
+			e.Problems = append(e.Problems, p)
+		}
+		if rs := e.Problems[i].Runes; len(rs) < maxGlyphRunes && !slices.Contains(rs, b.r) {
+			e.Problems[i].Runes = append(e.Problems[i].Runes, b.r)
+		}
 	}
 	return e
 }

@@ -290,9 +290,11 @@ func (d *doc) rightAlign(l *line, r run, w float64) {
 	l.baseline = baselineOf(l)
 }
 
-// pair lays out left and, on its first line and flush right, right (a
-// date beside a title). When right is too wide to share a line it gets
-// one of its own under left.
+// pair lays out left with right flush right on the same line (a date
+// beside a title). When left wraps, right goes at the end of its last line,
+// so that text extracted from the PDF reads left's words in order; when it
+// does not fit there, left is wrapped narrower to make room, or when right
+// is very wide it gets a line of its own.
 func (d *doc) pair(left []run, right run, w, lh float64) []line {
 	right.text = oneLine(right.text)
 	if right.text == "" {
@@ -303,15 +305,29 @@ func (d *doc) pair(left []run, right run, w, lh float64) []line {
 		d.rightAlign(&l, right, w)
 		return []line{l}
 	}
-	rw := d.measure(right.st, right.text)
 	const gap = 12
-	if rw > w*0.45 {
-		ls := d.wrap(left, frame{0, w, 0, w, lh})
-		return append(ls, d.wrap([]run{right}, frame{0, w, 0, w, lh})...)
+	rw := d.measure(right.st, right.text)
+	ls := d.wrap(left, frame{0, w, 0, w, lh})
+	last := &ls[len(ls)-1]
+	if end := lineEnd(last); end+gap+rw <= w {
+		d.rightAlign(last, right, w)
+		return ls
 	}
-	ls := d.wrap(left, frame{0, w - rw - gap, 0, w, lh})
-	d.rightAlign(&ls[0], right, w)
-	return ls
+	if rw < w/2 { // narrower lines leave room for it on the last
+		ls = d.wrap(left, frame{0, w - rw - gap, 0, w - rw - gap, lh})
+		d.rightAlign(&ls[len(ls)-1], right, w)
+		return ls
+	}
+	return append(ls, d.wrap([]run{right}, frame{max(w-rw, 0), min(rw, w), 0, w, lh})...)
+}
+
+// lineEnd is where l's text ends.
+func lineEnd(l *line) float64 {
+	end := 0.0
+	for _, f := range l.frags {
+		end = max(end, f.x+f.w)
+	}
+	return end
 }
 
 func runsEmpty(rs []run) bool {

@@ -78,14 +78,14 @@ func Render(r *content.Resume, o Options) ([]byte, error) {
 	if err := d.f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
-	return d.nameSubsets(buf.Bytes()), nil
+	return noOutlinePane(d.nameSubsets(buf.Bytes())), nil
 }
 
 // Page geometry, in points.
 const (
 	marginX      = 50
-	marginTop    = 44
-	marginBottom = 48
+	marginTop    = 40
+	marginBottom = 46
 	footerGap    = 22 // from the bottom of the text area to the footer's baseline
 )
 
@@ -205,6 +205,14 @@ func (d *doc) nameSubsets(pdf []byte) []byte {
 		pdf = bytes.ReplaceAll(pdf, []byte("/utf8"+id), []byte("/"+name))
 	}
 	return pdf
+}
+
+// noOutlinePane keeps the outline (bookmarks to the sections) but does
+// not open a viewer's side pane with it, which fpdf asks for whenever
+// there is one: a two-page résumé should open as a page. The replacement
+// is as long as what it replaces.
+func noOutlinePane(pdf []byte) []byte {
+	return bytes.Replace(pdf, []byte("/PageMode /UseOutlines"), []byte("/PageMode /UseNone    "), 1)
 }
 
 // meta sets the document information: title, author, subject, keywords
@@ -364,10 +372,32 @@ func (d *doc) footer(r *content.Resume, page, pages int) {
 	st := style{face: faceRegular, size: 8, color: muted}
 	y := d.pageH - marginBottom + footerGap
 	l := line{h: 10}
-	if name := oneLine(r.Basics.Name); name != "" {
+	num := run{st: st, text: fmt.Sprintf("Page %d of %d", page, pages)}
+	d.rightAlign(&l, num, d.width)
+	if name := d.fit(st, oneLine(r.Basics.Name), d.width-l.frags[0].w-24); name != "" {
 		l.frags = append(l.frags, placed{st: st, text: name, w: d.measure(st, name)})
 	}
-	d.rightAlign(&l, run{st: st, text: fmt.Sprintf("Page %d of %d", page, pages)}, d.width)
 	l.baseline = 0
 	d.drawLine(&l, marginX, y)
+}
+
+// fit shortens s with an ellipsis until it is at most w wide.
+func (d *doc) fit(st style, s string, w float64) string {
+	if d.measure(st, s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	lo, hi := 0, len(rs) // the longest prefix that fits, by bisection
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if d.measure(st, string(rs[:mid])+"…") <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	if lo == 0 {
+		return ""
+	}
+	return string(rs[:lo]) + "…"
 }
