@@ -85,8 +85,8 @@ func Render(r *content.Resume, o Options) ([]byte, error) {
 const (
 	marginX      = 50
 	marginTop    = 40
-	marginBottom = 46
-	footerGap    = 22 // from the bottom of the text area to the footer's baseline
+	marginBottom = 40
+	footerGap    = 18 // from the bottom of the text area to the footer's baseline
 )
 
 // Colours: near-black ink, a grey for secondary facts, one accent.
