@@ -66,7 +66,7 @@ func (d *doc) build(r *content.Resume) {
 	for _, sec := range secs[1:] {
 		d.section(sec)
 	}
-	if m := metaLine(r.Meta); m != "" {
+	if m := r.MetaLine(); m != "" {
 		b := &block{spaceBefore: sectionGap}
 		b.addLines(d.wrap([]run{{st: stTags, text: m, autolink: true}}, d.full(smallLead)))
 		d.add(b)
@@ -196,7 +196,6 @@ func factRuns(e content.Entry) []run {
 	if s := oneLine(e.Subtitle); s != "" {
 		runs = append(runs, run{st: stSub, text: s})
 	}
-	ranked := map[string]bool{}
 	if len(e.Tiers) > 0 {
 		sep(" — ")
 		for i, tier := range e.Tiers {
@@ -204,7 +203,6 @@ func factRuns(e content.Entry) []run {
 				runs = append(runs, run{st: stSep, text: " > "})
 			}
 			for j, t := range tier {
-				ranked[t] = true
 				if j > 0 {
 					runs = append(runs, run{st: stSep, text: " = "})
 				}
@@ -213,10 +211,7 @@ func factRuns(e content.Entry) []run {
 		}
 	}
 	first := true
-	for _, t := range e.Tags {
-		if ranked[t] {
-			continue
-		}
+	for _, t := range unranked(e) {
 		if first {
 			sep(" — ")
 			if len(e.Tiers) > 0 {
@@ -229,6 +224,23 @@ func factRuns(e content.Entry) []run {
 		runs = append(runs, run{st: stBody, text: t})
 	}
 	return runs
+}
+
+// unranked are e's keywords that its skill ranking does not name.
+func unranked(e content.Entry) []string {
+	ranked := map[string]bool{}
+	for _, tier := range e.Tiers {
+		for _, t := range tier {
+			ranked[t] = true
+		}
+	}
+	var out []string
+	for _, t := range e.Tags {
+		if !ranked[t] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // entry lays out a job, a degree, a project: the heading lines, keywords,
@@ -257,17 +269,8 @@ func (d *doc) entry(b *block, e content.Entry) {
 	if sub != "" || e.Where != "" {
 		b.addLines(d.pair([]run{{st: stSub, text: sub}}, run{st: stWhere, text: e.Where}, d.width, bodyLead))
 	}
-	ranked := map[string]bool{}
-	for _, tier := range e.Tiers {
-		for _, t := range tier {
-			ranked[t] = true
-		}
-	}
 	var tags []run
-	for _, t := range e.Tags {
-		if ranked[t] {
-			continue
-		}
+	for _, t := range unranked(e) {
 		if len(tags) > 0 {
 			tags = append(tags, run{st: stTags, text: " · "})
 		}
@@ -316,25 +319,4 @@ func (d *doc) paragraphs(b *block, text string, fr frame) {
 		first = false
 		b.addLines(d.wrap([]run{{st: stBody, text: p, autolink: true}}, fr))
 	}
-}
-
-// metaLine describes the document itself (JSON Resume meta), or is "".
-func metaLine(m *content.Meta) string {
-	if m == nil {
-		return ""
-	}
-	var parts []string
-	if m.Version != "" {
-		parts = append(parts, "version "+m.Version)
-	}
-	if m.LastModified != "" {
-		parts = append(parts, "last modified "+m.LastModified)
-	}
-	if m.Canonical != "" {
-		parts = append(parts, "canonical copy "+m.Canonical)
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "Document: " + strings.Join(parts, ", ")
 }

@@ -278,8 +278,9 @@ func baselineOf(l *line) float64 {
 	for _, f := range l.frags {
 		size = max(size, f.st.size)
 	}
-	// Go fonts: ascent about 0.93 em, descent about 0.21 em; 0.72 em
-	// below the middle of the capital height looks centred.
+	// The baseline 0.8 em below the top of the largest text's em box,
+	// with the leading split above and below, centres the capitals and
+	// descenders of the Go fonts (ascent 0.93 em, descent 0.21 em).
 	return (l.h-size)/2 + size*0.8
 }
 
