@@ -3,8 +3,10 @@
 // It knows nothing of SSH or terminals.
 package content
 
-// Resume is a JSON Resume document (https://jsonresume.org/schema) with one
-// extension: Teaching, a section shaped like Work. Keys the model does not
+// Resume is a JSON Resume document (https://jsonresume.org/schema) with a
+// few extensions, each documented on its field: Teaching (a section shaped
+// like Work), Expected (an end date not reached yet), Award.Dates, and
+// more. Keys the model does not
 // know are kept in Extra fields and written back out by MarshalJSON.
 type Resume struct {
 	Schema       string        `json:"$schema,omitempty"`
@@ -70,7 +72,11 @@ type Work struct {
 	Summary     string   `json:"summary,omitempty"`
 	Highlights  []string `json:"highlights,omitempty"`
 	Keywords    []string `json:"keywords,omitempty"`
-	Extra       Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
 // Volunteer is unpaid work.
@@ -82,7 +88,11 @@ type Volunteer struct {
 	EndDate      string   `json:"endDate,omitempty"`
 	Summary      string   `json:"summary,omitempty"`
 	Highlights   []string `json:"highlights,omitempty"`
-	Extra        Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
 // Education is a degree or course of study. Location and Summary are
@@ -98,13 +108,20 @@ type Education struct {
 	Courses     []string `json:"courses,omitempty"`
 	Location    string   `json:"location,omitempty"`
 	Summary     string   `json:"summary,omitempty"`
-	Extra       Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
-// Award is an honour or prize.
+// Award is an honour or prize. Dates is an extension: when it was given,
+// as written, for what a single date cannot say (academic years such as
+// "2018-19, 2019-20"); it is shown where Date would be.
 type Award struct {
 	Title   string `json:"title,omitempty"`
 	Date    string `json:"date,omitempty"`
+	Dates   string `json:"dates,omitempty"`
 	Awarder string `json:"awarder,omitempty"`
 	Summary string `json:"summary,omitempty"`
 	Extra   Extra  `json:"-"`
@@ -172,7 +189,11 @@ type Project struct {
 	Roles       []string `json:"roles,omitempty"`
 	Entity      string   `json:"entity,omitempty"`
 	Type        string   `json:"type,omitempty"`
-	Extra       Extra    `json:"-"`
+	// Expected is an extension: EndDate is when it is expected to end,
+	// not reached yet (a degree in progress). A future EndDate reads as
+	// expected without it.
+	Expected bool  `json:"expected,omitempty"`
+	Extra    Extra `json:"-"`
 }
 
 // Meta describes the document itself.

@@ -3,6 +3,9 @@ package content
 import (
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/laphets/resume/internal/names"
 )
 
 // Section IDs, in the order the sections are shown. They double as the
@@ -163,12 +166,12 @@ func workEntry(w Work) Entry {
 	if w.Description != "" {
 		summary = joinNonEmpty("\n\n", w.Description, w.Summary)
 	}
-	return Entry{Title: w.Name, Subtitle: w.Position, Where: w.Location, When: Period(w.StartDate, w.EndDate),
+	return Entry{Title: w.Name, Subtitle: w.Position, Where: w.Location, When: period(w.StartDate, w.EndDate, w.Expected),
 		URL: w.URL, Tags: w.Keywords, Summary: summary, Bullets: w.Highlights}
 }
 
 func volunteerEntry(v Volunteer) Entry {
-	return Entry{Title: v.Organization, Subtitle: v.Position, When: Period(v.StartDate, v.EndDate),
+	return Entry{Title: v.Organization, Subtitle: v.Position, When: period(v.StartDate, v.EndDate, v.Expected),
 		URL: v.URL, Summary: v.Summary, Bullets: v.Highlights}
 }
 
@@ -178,12 +181,16 @@ func educationEntry(e Education) Entry {
 	if e.Score != "" {
 		summary = joinNonEmpty("\n\n", summary, "Score: "+e.Score)
 	}
-	return Entry{Title: e.Institution, Subtitle: degree, Where: e.Location, When: Period(e.StartDate, e.EndDate),
+	return Entry{Title: e.Institution, Subtitle: degree, Where: e.Location, When: period(e.StartDate, e.EndDate, e.Expected),
 		URL: e.URL, Summary: summary, Bullets: e.Courses}
 }
 
 func awardEntry(a Award) Entry {
-	return Entry{Title: a.Title, Subtitle: a.Awarder, When: FormatDate(a.Date), Summary: a.Summary}
+	when := FormatDate(a.Date)
+	if a.Dates != "" {
+		when = joinNonEmpty(", ", when, a.Dates)
+	}
+	return Entry{Title: a.Title, Subtitle: a.Awarder, When: when, Summary: a.Summary}
 }
 
 func certificateEntry(c Certificate) Entry {
@@ -196,7 +203,7 @@ func publicationEntry(p Publication) Entry {
 
 func projectEntry(p Project) Entry {
 	sub := joinNonEmpty(" · ", strings.Join(p.Roles, ", "), joinNonEmpty(", ", p.Type, p.Entity))
-	return Entry{Title: p.Name, Subtitle: sub, When: Period(p.StartDate, p.EndDate), URL: p.URL,
+	return Entry{Title: p.Name, Subtitle: sub, When: period(p.StartDate, p.EndDate, p.Expected), URL: p.URL,
 		Tags: p.Keywords, Summary: p.Description, Bullets: p.Highlights}
 }
 
@@ -258,6 +265,33 @@ func Period(start, end string) string {
 	return FormatDate(start) + " – " + FormatDate(end)
 }
 
+// period is Period with an end date that is expected rather than
+// reached, written so ("expected June 2023", "September 2021 – expected
+// June 2023"): flagged with the Expected extension, or after today.
+func period(start, end string, expected bool) string {
+	if end == "" || !(expected || future(end, time.Now())) {
+		return Period(start, end)
+	}
+	when := "expected " + FormatDate(end)
+	if start != "" && start != end {
+		when = FormatDate(start) + " – " + when
+	}
+	return when
+}
+
+// future reports whether the partial date d (YYYY, YYYY-MM or
+// YYYY-MM-DD) begins after now's day: a period still running, such as
+// this month, has not ended but is not in the future either.
+func future(d string, now time.Time) bool {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, d); err == nil {
+			y, m, day := now.Date()
+			return t.After(time.Date(y, m, day, 0, 0, 0, 0, time.UTC))
+		}
+	}
+	return false
+}
+
 func joinNonEmpty(sep string, parts ...string) string {
 	var keep []string
 	for _, p := range parts {
@@ -307,26 +341,20 @@ func (r *Resume) LookupSection(name string) (string, bool) {
 	return FindSection(r.Sections(), name)
 }
 
-// FindSection finds the section a visitor named: its ID or title in any
-// case, or a prefix of one that fits no other section. It returns the
-// section's ID.
+// FindSection finds the section a visitor named, as names.Resolve does:
+// its ID or title in any case, or a prefix of one that fits no other
+// section. It returns the section's ID.
 func FindSection(secs []Section, name string) (string, bool) {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if name == "" {
-		return "", false
+	res := names.Resolve(name, SectionNames(secs))
+	return res.Name, res.Found()
+}
+
+// SectionNames lists secs as names a visitor may type: each section's ID,
+// with its title as another spelling.
+func SectionNames(secs []Section) []names.Candidate {
+	out := make([]names.Candidate, len(secs))
+	for i, s := range secs {
+		out[i] = names.Candidate{Name: s.ID, Aliases: []string{s.Title}}
 	}
-	found := ""
-	for _, s := range secs {
-		id, title := strings.ToLower(s.ID), strings.ToLower(s.Title)
-		if name == id || name == title {
-			return s.ID, true
-		}
-		if strings.HasPrefix(id, name) || strings.HasPrefix(title, name) {
-			if found != "" {
-				return "", false
-			}
-			found = s.ID
-		}
-	}
-	return found, found != ""
+	return out
 }

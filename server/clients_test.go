@@ -71,6 +71,7 @@ func TestOpenSSHClient(t *testing.T) {
 	sshBin := needBinary(t, "ssh")
 	ts := startServer(t, testConfig(t))
 	args := openSSHArgs(t, ts)
+	_, port, _ := net.SplitHostPort(ts.addr)
 	r := content.Default()
 
 	for _, tt := range []struct {
@@ -85,7 +86,7 @@ func TestOpenSSHClient(t *testing.T) {
 		{name: "text", cmd: []string{"text", "--width", "50"}, wantOut: text.Render(r, 50)},
 		{name: "markdown", cmd: []string{"markdown"}, wantOut: markdown.Render(r)},
 		{name: "json", cmd: []string{"json"}, checkJSON: true},
-		{name: "help", cmd: []string{"help"}, wantOut: helpText(r, r.SectionIDs(), "ssh HOST")},
+		{name: "help", cmd: []string{"help"}, wantOut: helpText(r, r.SectionIDs(), "ssh -p "+port+" <host>", 80)},
 		{name: "unknown", cmd: []string{"whoami"}, wantExit: 1, wantErr: `unknown command "whoami"`},
 		{name: "section without terminal", cmd: []string{"experience"}, wantExit: 1, wantErr: "needs a terminal"},
 	} {

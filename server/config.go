@@ -70,7 +70,8 @@ type Config struct {
 
 	// PublicHost is the name (and port, if not 22) visitors use, such as
 	// resume.example.com or resume.example.com:2222; help and hints show
-	// it. Empty shows "HOST". --public-host, RESUME_PUBLIC_HOST.
+	// it. Empty shows "<host>" and the port the visitor reached.
+	// --public-host, RESUME_PUBLIC_HOST.
 	PublicHost string
 
 	// MetricsAddr serves /metrics and /healthz over HTTP; empty is off.
@@ -247,15 +248,30 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
+// hostPlaceholder stands for the host in hints when the owner has not
+// named it (PublicHost): the name a visitor dialled never reaches the
+// server.
+const hostPlaceholder = "<host>"
+
 // SSHCommand is the command visitors type to reach the server, for help
-// and hints: "ssh resume.example.com", "ssh -p 2222 resume.example.com", or
-// "ssh HOST" without a PublicHost.
-func (c Config) SSHCommand() string {
-	cmd, err := publicSSH(c.PublicHost)
-	if err != nil || cmd == "" {
-		return "ssh HOST"
+// and hints: "ssh resume.example.com" or "ssh -p 2222 resume.example.com"
+// from PublicHost. Without one, the host is unknown but the port a visitor
+// reached is not: "ssh -p 23234 <host>" from local, the address the
+// session came in on (nil: the port of Addr).
+func (c Config) SSHCommand(local net.Addr) string {
+	if cmd, err := publicSSH(c.PublicHost); err == nil && cmd != "" {
+		return cmd
 	}
-	return cmd
+	port := 0
+	if ta, ok := local.(*net.TCPAddr); ok {
+		port = ta.Port
+	} else if _, p, err := net.SplitHostPort(c.Addr); err == nil {
+		port, _ = strconv.Atoi(p)
+	}
+	if port <= 0 || port == 22 {
+		return "ssh " + hostPlaceholder
+	}
+	return "ssh -p " + strconv.Itoa(port) + " " + hostPlaceholder
 }
 
 func publicSSH(hostport string) (string, error) {

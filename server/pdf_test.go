@@ -14,18 +14,18 @@ import (
 )
 
 func TestParseRoutePDF(t *testing.T) {
-	none := func(string) (string, bool) { return "", false }
+	secs := content.Default().Sections()
 	for raw, want := range map[string]pdf.Paper{
 		"pdf": pdf.A4, "pdf --paper a4": pdf.A4, "pdf --paper letter": pdf.Letter,
-		"pdf --paper=Letter": pdf.Letter, "pdf -p letter": pdf.Letter,
+		"pdf --paper=Letter": pdf.Letter, "pdf -p letter": pdf.Letter, "PDF": pdf.A4, "pd": pdf.A4,
 	} {
-		got := parseRoute(raw, false, none)
+		got := parseRoute(raw, false, secs)
 		if got != (route{kind: kindCommand, command: "pdf", paper: want}) {
 			t.Errorf("parseRoute(%q) = %+v, want pdf on %s", raw, got, want)
 		}
 	}
 	for _, raw := range []string{"pdf --paper legal", "pdf --paper", "pdf now", "pdf --paper=", "pdf --paper a4 extra"} {
-		got := parseRoute(raw, false, none)
+		got := parseRoute(raw, false, secs)
 		if got.err == "" || !strings.Contains(got.err, "pdf takes --paper a4 or --paper letter") {
 			t.Errorf("parseRoute(%q) = %+v, want a refusal naming the papers", raw, got)
 		}
@@ -55,7 +55,7 @@ func TestPDFOverSSH(t *testing.T) {
 	if got := run(t, c, "pdf --paper legal"); got.exit != 1 || !strings.Contains(got.stderr, "a4 or --paper letter") || got.stdout != "" {
 		t.Errorf("pdf --paper legal: exit %d, stdout %d bytes, stderr %q", got.exit, len(got.stdout), got.stderr)
 	}
-	if got := run(t, c, "help"); !strings.Contains(got.stdout, "ssh HOST pdf > resume.pdf") {
+	if got := run(t, c, "help"); !strings.Contains(got.stdout, "pdf > resume.pdf") {
 		t.Errorf("help does not list pdf:\n%s", got.stdout)
 	}
 }

@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/anmitsu/go-shlex"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/names"
 	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 )
@@ -16,21 +17,26 @@ import (
 // route is what a session does, decided once from its command and PTY.
 type route struct {
 	kind    string    // kindTUI, kindPlain or kindCommand
-	command string    // with kindCommand: text, markdown, json, help, version; "" for a refusal
+	command string    // with kindCommand: text, markdown, json, pdf, help, version; "" for a refusal
 	width   int       // with text: the --width asked for, 0 for the default
 	paper   pdf.Paper // with pdf: the page size
 	section string    // with kindTUI: the section to open, "" for the first
 	err     string    // with a refusal: the one line for stderr
 }
 
+// commands are the names ssh host NAME runs, in the order help lists
+// them; a new command goes here and in parseRoute's switch.
+var commands = []string{"text", "markdown", "json", "pdf", "help", "version"}
+
 // commandList names the commands, for help and refusals.
 const commandList = "text [--width N], markdown, json, pdf [--paper a4|letter], help, version"
 
 // parseRoute routes a session. raw is the exec command as sent ("" for a
-// shell), pty whether the visitor has a terminal; lookup finds the section
-// a name means (tui.LookupSection: an ID or title in any case, or an
-// unambiguous prefix).
-func parseRoute(raw string, pty bool, lookup func(string) (string, bool)) route {
+// shell), pty whether the visitor has a terminal, secs the résumé's
+// sections. Commands and sections are named alike (see names.Resolve):
+// in any case, by an unambiguous prefix; an ambiguous one is refused
+// naming every candidate, a near miss with a "did you mean".
+func parseRoute(raw string, pty bool, secs []content.Section) route {
 	if strings.TrimSpace(raw) == "" {
 		if pty {
 			return route{kind: kindTUI}
@@ -44,8 +50,17 @@ func parseRoute(raw string, pty bool, lookup func(string) (string, bool)) route 
 	if err != nil || len(args) == 0 {
 		return refusal(fmt.Sprintf("cannot read the command %q", clientString(raw)))
 	}
-	name, rest := args[0], args[1:]
-	switch name {
+	typed, rest := args[0], args[1:]
+	res := names.Resolve(typed, routeNames(secs))
+	switch {
+	case len(res.Ambiguous) > 0:
+		return refusal(fmt.Sprintf("%q could mean %s", clientString(typed), names.Or(res.Ambiguous)))
+	case !res.Found() && len(res.Suggest) > 0:
+		return refusal(fmt.Sprintf("unknown command %q; did you mean %s?", clientString(typed), names.Or(res.Suggest)))
+	case !res.Found():
+		return refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
+	}
+	switch name := res.Name; name {
 	case "text":
 		w, err := parseWidth(rest)
 		if err != "" {
@@ -64,16 +79,25 @@ func parseRoute(raw string, pty bool, lookup func(string) (string, bool)) route 
 		}
 		return route{kind: kindCommand, command: name}
 	}
-	id, ok := lookup(name)
+	id := res.Name
 	switch {
-	case !ok:
-		return refusal(fmt.Sprintf("unknown command %q", clientString(name)))
 	case len(rest) > 0:
 		return refusal(fmt.Sprintf("the section %s takes no arguments", id))
 	case !pty:
 		return refusal(fmt.Sprintf("the section %s opens the interactive résumé, which needs a terminal (ssh -t)", id))
 	}
 	return route{kind: kindTUI, section: id}
+}
+
+// routeNames is what ssh host NAME may name: the commands, then the
+// sections (by ID and title). A command comes first, so it wins over a
+// section spelled the same.
+func routeNames(secs []content.Section) []names.Candidate {
+	cands := make([]names.Candidate, 0, len(commands)+len(secs))
+	for _, c := range commands {
+		cands = append(cands, names.Candidate{Name: c})
+	}
+	return append(cands, content.SectionNames(secs)...)
 }
 
 // refusal is a command route that prints one line on stderr and exits 1.
@@ -124,34 +148,69 @@ func parsePaper(args []string) (pdf.Paper, string) {
 	return p, ""
 }
 
-// helpText is the output of the help command. ssh is how visitors reach
-// the server ("ssh HOST" when the owner has not said, see PublicHost).
-func helpText(r *content.Resume, sections []string, ssh string) string {
+// helpText is the output of the help command, laid out for width columns:
+// every line fits. ssh is how visitors reach the server (see
+// Config.SSHCommand).
+func helpText(r *content.Resume, sections []string, ssh string, width int) string {
+	width = max(width, text.MinWidth)
 	var b strings.Builder
+	line := func(s string) { b.WriteString(strings.TrimRight(s, " ") + "\n") }
+	para := func(s, first, rest string) {
+		for i, l := range text.Wrap(s, width-max(len(first), len(rest))) {
+			if i == 0 {
+				line(first + l)
+			} else {
+				line(rest + l)
+			}
+		}
+	}
 	name := r.Basics.Name
 	if name == "" {
 		name = "This"
 	} else {
 		name += "'s"
 	}
-	fmt.Fprintf(&b, "%s résumé over SSH.\n\n", name)
-	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
-	for _, l := range [][2]string{
+	para(name+" résumé over SSH.", "", "")
+	line("")
+	rows := [][2]string{
 		{ssh, "the interactive résumé (plain text without a terminal)"},
 		{withFlag(ssh, "-t") + " SECTION", "the interactive résumé, opened at SECTION"},
-		{ssh + " text [--width N]", "plain text, N columns wide (default 80)"},
+		{ssh + " text [--width N]", "plain text, N columns wide (default 80, or the window's width up to " +
+			strconv.Itoa(text.ReadableWidth) + ")"},
 		{ssh + " markdown", "Markdown"},
 		{ssh + " json", "the JSON Resume document (jsonresume.org)"},
-		{ssh + " pdf > resume.pdf", "the PDF, A4 (add --paper letter for US Letter)"},
+		{ssh + " pdf > resume.pdf", "the PDF, A4 (--paper letter: US Letter)"},
 		{ssh + " help", "this help"},
 		{ssh + " version", "the server's version"},
-	} {
-		fmt.Fprintf(tw, "  %s\t%s\n", l[0], l[1])
 	}
-	_ = tw.Flush() // writes to a strings.Builder cannot fail
-	b.WriteString("\nSections: " + strings.Join(sections, ", ") + "\n")
+	col := 0
+	for _, r := range rows {
+		col = max(col, ansi.StringWidth(r[0]))
+	}
+	// Two columns when the descriptions keep a readable measure; else
+	// each description goes under its command.
+	const indent, gap, minDesc = 2, 3, 24
+	twoCols := indent+col+gap+minDesc <= width
+	for _, r := range rows {
+		if twoCols {
+			pad := strings.Repeat(" ", col-ansi.StringWidth(r[0])+gap)
+			para(r[1], spaces(indent)+r[0]+pad, spaces(indent+col+gap))
+			continue
+		}
+		para(r[0], spaces(indent), spaces(indent+4))
+		para(r[1], spaces(indent+4), spaces(indent+4))
+	}
+	if strings.Contains(ssh, hostPlaceholder) {
+		line("")
+		para(hostPlaceholder+" is the name or address you reached this server by.", "", "")
+	}
+	line("")
+	para(strings.Join(sections, ", "), "Sections: ", spaces(len("Sections: ")))
+	para("Commands and sections can be shortened to any prefix that fits only one, in any case.", "", "")
 	return b.String()
 }
+
+func spaces(n int) string { return strings.Repeat(" ", max(n, 0)) }
 
 // withFlag puts an ssh option right after the command name: "ssh -t HOST".
 func withFlag(ssh, flag string) string {

@@ -16,15 +16,7 @@ import (
 )
 
 func TestParseRoute(t *testing.T) {
-	lookup := func(name string) (string, bool) {
-		switch strings.ToLower(name) {
-		case "overview":
-			return "overview", true
-		case "experience", "exp":
-			return "experience", true
-		}
-		return "", false
-	}
+	secs := content.Default().Sections()
 	tests := []struct {
 		name string
 		raw  string
@@ -49,6 +41,14 @@ func TestParseRoute(t *testing.T) {
 		{name: "json with argument", raw: "json pretty", err: "json takes no arguments"},
 		{name: "section with pty", raw: "experience", pty: true, want: route{kind: kindTUI, section: "experience"}},
 		{name: "section by another name", raw: "Exp", pty: true, want: route{kind: kindTUI, section: "experience"}},
+		{name: "section by title in capitals", raw: "EXPERIENCE", pty: true, want: route{kind: kindTUI, section: "experience"}},
+		{name: "command in capitals", raw: "TEXT", want: route{kind: kindCommand, command: "text"}},
+		{name: "command in mixed case", raw: "Json", want: route{kind: kindCommand, command: "json"}},
+		{name: "command by prefix", raw: "mark", want: route{kind: kindCommand, command: "markdown"}},
+		{name: "prefix of two sections", raw: "e", pty: true, err: `"e" could mean education or experience`},
+		{name: "prefix of a command and a section", raw: "te", err: `"te" could mean text or teaching`},
+		{name: "typo of a command", raw: "txet", err: `unknown command "txet"; did you mean text?`},
+		{name: "typo of a section", raw: "expereince", pty: true, err: `did you mean experience?`},
 		{name: "section without pty", raw: "experience", err: "needs a terminal"},
 		{name: "unknown", raw: "rm -rf /", err: `unknown command "rm"`},
 		{name: "unbalanced quote", raw: `text "`, err: "cannot read the command"},
@@ -57,7 +57,7 @@ func TestParseRoute(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := parseRoute(tt.raw, tt.pty, lookup)
+			got := parseRoute(tt.raw, tt.pty, secs)
 			if tt.err != "" {
 				if got.kind != kindCommand || !strings.Contains(got.err, tt.err) {
 					t.Fatalf("parseRoute(%q) = %+v, want a refusal containing %q", tt.raw, got, tt.err)
@@ -92,7 +92,7 @@ func TestRoutingOverSSH(t *testing.T) {
 		{cmd: "text --width 40", wantStdout: text.Render(r, 40)},
 		{cmd: "text --width=120", wantStdout: text.Render(r, 120)},
 		{cmd: "markdown", wantStdout: markdown.Render(r)},
-		{cmd: "help", contains: "ssh HOST json"},
+		{cmd: "help", contains: " <host> json"},
 		{cmd: "version", wantStdout: "resume " + version.String() + "\n"},
 		{cmd: "json", contains: `"name": "Wenging Luo"`},
 		{cmd: "text --width 3", wantExit: 1, wantStderr: "text takes --width N"},
@@ -167,6 +167,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 func TestTUIRoutes(t *testing.T) {
 	ts := startServer(t, testConfig(t))
 	c := ts.dial(t)
+	r := content.Default()
 
 	t.Run("shell", func(t *testing.T) {
 		p := openPTY(t, c, "", 80, 24)
@@ -196,6 +197,31 @@ func TestTUIRoutes(t *testing.T) {
 		}
 		if got, want := p.out.String(), "resume "+version.String()+"\r\n"; got != want {
 			t.Errorf("output %q, want %q (newlines mapped for the terminal)", got, want)
+		}
+	})
+	t.Run("text in a wide window keeps a readable measure", func(t *testing.T) {
+		p := openPTY(t, c, "text", 200, 50)
+		if code := p.waitExit(t, 5*time.Second); code != 0 {
+			t.Errorf("exit %d, want 0", code)
+		}
+		if got, want := p.out.String(), strings.ReplaceAll(text.Render(r, text.ReadableWidth), "\n", "\r\n"); got != want {
+			t.Errorf("text in a 200-column window is not the %d-column text:\n%s", text.ReadableWidth, head(got))
+		}
+	})
+	t.Run("text --width goes past the measure", func(t *testing.T) {
+		p := openPTY(t, c, "text --width 160", 200, 50)
+		p.waitExit(t, 5*time.Second)
+		if got, want := p.out.String(), strings.ReplaceAll(text.Render(r, 160), "\n", "\r\n"); got != want {
+			t.Errorf("text --width 160 is not 160 columns wide:\n%s", head(got))
+		}
+	})
+	t.Run("help fits a narrow window", func(t *testing.T) {
+		p := openPTY(t, c, "help", 40, 24)
+		p.waitExit(t, 5*time.Second)
+		for _, line := range strings.Split(p.out.String(), "\r\n") {
+			if w := ansi.StringWidth(line); w > 40 {
+				t.Fatalf("help line %d columns wide in a 40-column window: %q", w, line)
+			}
 		}
 	})
 	t.Run("text takes the window width", func(t *testing.T) {

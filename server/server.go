@@ -163,7 +163,7 @@ func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
 		cur := s.content.cur.Load()
 		ss.resume, ss.text, ss.pdf = cur.resume, cur.text, cur.pdf
 		r := ss.resume
-		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.LookupSection)
+		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.Sections())
 		ss.mu.Lock()
 		ss.kind = ss.route.kind
 		ss.mu.Unlock()
@@ -210,11 +210,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	var out string
 	switch rt.command {
 	case "text":
-		w := rt.width
-		if w == 0 && ss.pty != nil {
-			w = ss.window().Width
-		}
-		out = ss.text.Render(w)
+		out = ss.text.Render(ss.plainWidth(rt.width))
 	case "markdown":
 		out = markdown.Render(r)
 	case "json":
@@ -227,7 +223,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		}
 		out = string(b) + "\n"
 	case "help":
-		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand())
+		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case "version":
 		out = "resume " + version.String() + "\n"
 	case "pdf":
@@ -243,7 +239,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 func (s *Server) writePDF(ss *session, paper pdf.Paper) {
 	if ss.pty != nil {
 		_, _ = io.WriteString(ss.Stderr(), "resume: the PDF is binary and this session has a terminal; "+
-			"save it without one: "+s.cfg.SSHCommand()+" pdf > resume.pdf\n")
+			"save it without one: "+s.cfg.SSHCommand(ss.LocalAddr())+" pdf > resume.pdf\n")
 		ss.setExitCode(1)
 		return
 	}
@@ -255,6 +251,19 @@ func (s *Server) writePDF(ss *session, paper pdf.Paper) {
 		return
 	}
 	_, _ = ss.Write(b)
+}
+
+// plainWidth is the width a plain output is made for: the one asked for;
+// else, in a terminal, its window's up to text.ReadableWidth; else
+// text.DefaultWidth.
+func (ss *session) plainWidth(asked int) int {
+	switch {
+	case asked > 0:
+		return asked
+	case ss.pty != nil && ss.window().Width > 0:
+		return min(ss.window().Width, text.ReadableWidth)
+	}
+	return text.DefaultWidth
 }
 
 // setExitCode sets the status the session exits with.

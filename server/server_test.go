@@ -16,10 +16,12 @@ import (
 	"time"
 
 	"charm.land/ssh"
+	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/healthcheck"
+	"github.com/laphets/resume/render/text"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -49,21 +51,21 @@ func TestSSHCommand(t *testing.T) {
 		host, want string
 		ok         bool
 	}{
-		{"", "ssh HOST", true},
+		{"", "ssh -p 23234 <host>", true},
 		{"resume.example.com", "ssh resume.example.com", true},
 		{"resume.example.com:22", "ssh resume.example.com", true},
 		{"resume.example.com:2222", "ssh -p 2222 resume.example.com", true},
 		{"[2001:db8::1]:2222", "ssh -p 2222 [2001:db8::1]", true},
-		{"resume.example.com:0", "ssh HOST", false},
-		{"resume.example.com:http", "ssh HOST", false},
-		{"evil\x1b]0;x\x07.com", "ssh HOST", false},
-		{"me@host", "ssh HOST", false},
-		{"a b", "ssh HOST", false},
+		{"resume.example.com:0", "ssh -p 23234 <host>", false},
+		{"resume.example.com:http", "ssh -p 23234 <host>", false},
+		{"evil\x1b]0;x\x07.com", "ssh -p 23234 <host>", false},
+		{"me@host", "ssh -p 23234 <host>", false},
+		{"a b", "ssh -p 23234 <host>", false},
 	} {
 		t.Run(tt.host, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.PublicHost = tt.host
-			if got := cfg.SSHCommand(); got != tt.want {
+			if got := cfg.SSHCommand(nil); got != tt.want {
 				t.Errorf("SSHCommand() = %q, want %q", got, tt.want)
 			}
 			err := cfg.Validate()
@@ -79,7 +81,7 @@ func TestSSHCommand(t *testing.T) {
 
 func TestHelpShowsPublicHost(t *testing.T) {
 	r := content.Default()
-	got := helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com")
+	got := helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com", 80)
 	for _, want := range []string{
 		"  ssh -p 2222 cv.example.com   ",
 		"  ssh -t -p 2222 cv.example.com SECTION   ",
@@ -88,6 +90,62 @@ func TestHelpShowsPublicHost(t *testing.T) {
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("help lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "<host>") {
+		t.Errorf("help explains a placeholder it does not use:\n%s", got)
+	}
+}
+
+// Without --public-host the hints name the port the visitor reached and
+// say plainly that the host is theirs to fill in.
+func TestSSHCommandWithoutPublicHost(t *testing.T) {
+	cfg := DefaultConfig()
+	for _, tt := range []struct {
+		local net.Addr
+		want  string
+	}{
+		{nil, "ssh -p 23234 <host>"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 2222}, "ssh -p 2222 <host>"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 22}, "ssh <host>"},
+	} {
+		if got := cfg.SSHCommand(tt.local); got != tt.want {
+			t.Errorf("SSHCommand(%v) = %q, want %q", tt.local, got, tt.want)
+		}
+	}
+	cfg.PublicHost = "cv.example.com"
+	if got := cfg.SSHCommand(&net.TCPAddr{Port: 2222}); got != "ssh cv.example.com" {
+		t.Errorf("with a public host: %q", got)
+	}
+	help := helpText(content.Default(), content.Default().SectionIDs(), "ssh -p 2222 <host>", 80)
+	for _, want := range []string{"  ssh -p 2222 <host> text [--width N]", "<host> is the name or address"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q:\n%s", want, help)
+		}
+	}
+	if strings.Contains(help, "HOST") {
+		t.Errorf("help still says HOST:\n%s", help)
+	}
+}
+
+// Every line of help fits the width it was made for, and nothing is lost
+// when it is narrow.
+func TestHelpFitsItsWidth(t *testing.T) {
+	r := content.Default()
+	for _, ssh := range []string{"ssh -p 23234 <host>", "ssh -p 2222 a-rather-long-public-name.example.com"} {
+		for w := text.MinWidth; w <= 200; w++ {
+			got := helpText(r, r.SectionIDs(), ssh, w)
+			for i, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+				if lw := ansi.StringWidth(l); lw > w {
+					t.Fatalf("width %d, line %d is %d wide: %q", w, i+1, lw, l)
+				}
+			}
+			flat := strings.Join(strings.Fields(got), " ")
+			for _, want := range []string{"markdown", "Markdown", "this help", "the server's version", "skills"} {
+				if !strings.Contains(flat, want) {
+					t.Fatalf("width %d: help lost %q:\n%s", w, want, got)
+				}
+			}
 		}
 	}
 }

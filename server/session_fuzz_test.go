@@ -56,7 +56,7 @@ func FuzzSessionRequests(f *testing.F) {
 				t.Fatalf("env %q kept", kv)
 			}
 		}
-		r := parseRoute(ss.rawCmd, ss.pty != nil, func(string) (string, bool) { return "", false })
+		r := parseRoute(ss.rawCmd, ss.pty != nil, nil)
 		if strings.ContainsAny(r.err, "\r\n\x1b\x07") {
 			t.Fatalf("refusal %q is not one clean line", r.err)
 		}

@@ -53,7 +53,7 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	// COLORTERM and NO_COLOR, as the visitor's terminal announced them.
 	profile := colorprofile.Env(env)
 	win, seq := ss.windowSeq()
-	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height, Profile: profile, SSHCommand: s.cfg.SSHCommand()})
+	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height, Profile: profile, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr())})
 	out := newTUIOutput(ss, profile, win.Width, win.Height)
 	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel, out: out},
 		tea.WithContext(ctx),

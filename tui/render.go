@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/text"
 )
 
 // page is one section rendered for one width: styled lines (each at most
@@ -182,16 +183,29 @@ func linkText(c content.Contact) string {
 	return c.URL
 }
 
-// shortURL drops the scheme and a leading www. for the compact header.
+// shortURL is a contact's link without the scheme and a leading www.,
+// for where room is short (content.DisplayURL).
 func shortURL(c content.Contact) string {
 	if c.URL == "" || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
 		return c.Value
 	}
-	u := c.URL
-	for _, p := range []string{"https://", "http://", "www."} {
-		u = strings.TrimPrefix(u, p)
+	return content.DisplayURL(c.URL)
+}
+
+// urlLines writes an address in lines of at most w cells: whole when it
+// fits, else shortened (content.DisplayURL), and broken at a slash only
+// when even that does not fit.
+func urlLines(u string, w int, st lipgloss.Style) []string {
+	if cellWidth(u) > w {
+		u = content.DisplayURL(u)
 	}
-	return strings.TrimSuffix(u, "/")
+	var out []string
+	for _, l := range text.WrapURL(u, w) {
+		for _, piece := range fitLine(l, w) {
+			out = append(out, st.Render(piece))
+		}
+	}
+	return out
 }
 
 func (b *builder) heading(s string) {
@@ -227,15 +241,20 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 				vs = vs.Hyperlink(linkURI(c.URL))
 			}
 			vw := b.w - 2 - lw - 2
-			if vw < 12 {
-				// Too narrow for two columns: the value goes under its label.
-				b.add("  " + st.Muted.Render(label))
-				b.add(indent(styled(linkText(c), b.w-4, vs), "    ", "    ")...)
-				continue
-			}
 			text := linkText(c)
 			if cellWidth(text) > vw {
 				text = shortURL(c) // the link still goes to the full address
+			}
+			if vw < 12 || (c.URL != "" && cellWidth(text) > vw) {
+				// Too narrow for two columns, or for the address beside
+				// its label: the value goes under the label, whole.
+				b.add("  " + st.Muted.Render(label))
+				if c.URL == "" {
+					b.add(indent(styled(text, b.w-4, vs), "    ", "    ")...)
+				} else {
+					b.add(indent(urlLines(linkText(c), b.w-4, vs), "    ", "    ")...)
+				}
+				continue
 			}
 			lines := styled(text, vw, vs)
 			b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
@@ -370,7 +389,7 @@ func (b *builder) entry(e content.Entry, w int) {
 		b.tags(e.Tags, w)
 	}
 	if e.URL != "" {
-		b.add(styled(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
+		b.add(urlLines(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
 	}
 	if short := strings.TrimSpace(e.Summary); short != "" && !strings.Contains(short, "\n") &&
 		cellWidth(short) <= w {

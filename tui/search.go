@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -8,9 +9,16 @@ import (
 )
 
 // match is one hit of a search: a section, a line of its page and the
-// cells [start, end) of that line.
+// cells [start, end) of that line. A phrase that wrapping broke across
+// lines goes on in more, one piece per following line.
 type match struct {
 	sec, line, start, end int
+	more                  []hit
+}
+
+// hit is the part of a match on one line: cells [start, end).
+type hit struct {
+	line, start, end int
 }
 
 // maxMatches bounds the work and memory a single query can cost.
@@ -20,49 +28,126 @@ const maxMatches = 2000
 const maxQuery = 64
 
 // findMatches finds q in every page of d, ignoring case, in reading order.
-// Lines are searched one at a time, so a phrase broken across lines by
-// wrapping is not found.
+// It searches the text, not the lines: a line break that wrapping made
+// (and the gutter, indent or bullet that starts the next line) reads as
+// the space it replaced, or as nothing inside a word broken at a hyphen
+// or at the edge, so a phrase is found whatever the width. A blank line
+// ends a paragraph, and no match crosses it. Whitespace in q matches any
+// run of whitespace.
 func findMatches(d *document, q string) []match {
+	q = strings.Join(strings.Fields(q), " ")
 	if d == nil || q == "" {
 		return nil
 	}
 	qr := []rune(q)
 	var out []match
 	for si, p := range d.pages {
+		spans := textSpans(p.plain)
 		for li, line := range p.plain {
-			for i := 0; i < len(line); {
-				n, ok := matchAt(line[i:], qr)
-				if !ok {
-					_, size := utf8.DecodeRuneInString(line[i:])
-					i += size
+			for i := spans[li][0]; i < spans[li][1]; {
+				if mt, end, ok := matchFrom(p.plain, spans, li, i, qr); ok {
+					mt.sec = si
+					out = append(out, mt)
+					if len(out) >= maxMatches {
+						return out
+					}
+					if len(mt.more) > 0 {
+						break // the rest of the line is inside this match
+					}
+					i = end
 					continue
 				}
-				start := ansi.StringWidth(line[:i])
-				end := start + ansi.StringWidth(line[i:i+n])
-				out = append(out, match{sec: si, line: li, start: start, end: end})
-				if len(out) >= maxMatches {
-					return out
-				}
-				i += n
+				_, size := utf8.DecodeRuneInString(line[i:])
+				i += size
 			}
 		}
 	}
 	return out
 }
 
-// matchAt reports whether s starts with the runes q, ignoring case, and
-// how many bytes of s matched.
-func matchAt(s string, q []rune) (int, bool) {
-	n := 0
-	for _, want := range q {
-		if n >= len(s) {
-			return 0, false
+// textSpans gives, per line, the bytes [start, end) that hold its text:
+// without the leading gutter, indent, bullet or meter, and without
+// trailing spaces. A line of decoration alone has start == end.
+func textSpans(lines []string) [][2]int {
+	spans := make([][2]int, len(lines))
+	for i, l := range lines {
+		start := strings.IndexFunc(l, func(r rune) bool { return !decoration(r) })
+		if start < 0 {
+			spans[i] = [2]int{len(l), len(l)}
+			continue
 		}
-		got, size := utf8.DecodeRuneInString(s[n:])
-		if got != want && unicode.ToLower(got) != unicode.ToLower(want) {
-			return 0, false
-		}
-		n += size
+		spans[i] = [2]int{start, len(strings.TrimRight(l, " "))}
 	}
-	return n, n > 0
+	return spans
+}
+
+// decoration reports whether r is drawn around the text rather than part
+// of it: spaces, the timeline, bullets, meters.
+func decoration(r rune) bool {
+	switch r {
+	case ' ', '│', '●', '◆', '•', '━', '─':
+		return true
+	}
+	return false
+}
+
+// matchFrom matches q at byte i of line li, following the paragraph onto
+// the next lines when the line ends first. It also returns the byte where
+// the match ends on its last line.
+func matchFrom(lines []string, spans [][2]int, li, i int, q []rune) (match, int, bool) {
+	mt := match{line: li, start: ansi.StringWidth(lines[li][:i])}
+	cur := hit{line: li, start: mt.start}
+	// next moves to the start of the following line of the paragraph.
+	next := func() bool {
+		if li+1 >= len(lines) || spans[li+1][0] == spans[li+1][1] {
+			return false
+		}
+		cur.end = ansi.StringWidth(lines[li][:i])
+		if li == mt.line {
+			mt.end = cur.end
+		} else {
+			mt.more = append(mt.more, cur)
+		}
+		li++
+		i = spans[li][0]
+		cur = hit{line: li, start: ansi.StringWidth(lines[li][:i])}
+		return true
+	}
+	for k, want := range q {
+		line, end := lines[li], spans[li][1]
+		if want == ' ' {
+			n := i
+			for n < end && line[n] == ' ' {
+				n++
+			}
+			switch {
+			case n > i:
+				i = n
+			case i == end && next():
+			default:
+				return match{}, 0, false
+			}
+			continue
+		}
+		if i == end && (k == 0 || !next()) {
+			return match{}, 0, false
+		}
+		got, size := utf8.DecodeRuneInString(lines[li][i:])
+		if got != want && unicode.ToLower(got) != unicode.ToLower(want) {
+			return match{}, 0, false
+		}
+		i += size
+	}
+	cur.end = ansi.StringWidth(lines[li][:i])
+	if li == mt.line {
+		mt.end = cur.end
+	} else {
+		mt.more = append(mt.more, cur)
+	}
+	return mt, i, true
+}
+
+// hits lists the pieces of mt, one per line, in order.
+func (mt match) hits() []hit {
+	return append([]hit{{line: mt.line, start: mt.start, end: mt.end}}, mt.more...)
 }

@@ -561,7 +561,8 @@ func (m *Model) showMatch() {
 func (m *Model) scrollToMatch() {
 	mt := m.search.matches[m.search.cur]
 	h := m.vp.Height()
-	if off := m.vp.YOffset(); mt.line < off || mt.line >= off+h {
+	last := mt.line + len(mt.more)
+	if off := m.vp.YOffset(); mt.line < off || last >= off+h {
 		m.vp.SetYOffset(mt.line - h/3)
 	}
 	m.saveOffset()
@@ -622,29 +623,27 @@ func (m *Model) setPane(text paneText) {
 }
 
 // highlight returns a copy of lines with the search matches of the active
-// section marked; the shared page is left as it is.
+// section marked, a match broken across lines on each of them; the shared
+// page is left as it is.
 func (m *Model) highlight(lines []string, s *searchState) []string {
 	out := slices.Clone(lines)
-	var ranges []lipgloss.Range
-	for i := 0; i < len(s.matches); {
-		mt := s.matches[i]
+	ranges := map[int][]lipgloss.Range{}
+	for i, mt := range s.matches {
 		if mt.sec != m.active {
-			i++
 			continue
 		}
-		ranges = ranges[:0]
-		j := i
-		for ; j < len(s.matches) && s.matches[j].sec == mt.sec && s.matches[j].line == mt.line; j++ {
-			st := m.st.Match
-			if j == s.cur {
-				st = m.st.MatchCurrent
+		st := m.st.Match
+		if i == s.cur {
+			st = m.st.MatchCurrent
+		}
+		for _, h := range mt.hits() {
+			if h.line < len(out) && h.end > h.start {
+				ranges[h.line] = append(ranges[h.line], lipgloss.NewRange(h.start, h.end, st))
 			}
-			ranges = append(ranges, lipgloss.NewRange(s.matches[j].start, s.matches[j].end, st))
 		}
-		if mt.line < len(out) {
-			out[mt.line] = lipgloss.StyleRanges(out[mt.line], ranges...)
-		}
-		i = j
+	}
+	for line, rs := range ranges {
+		out[line] = lipgloss.StyleRanges(out[line], rs...)
 	}
 	return out
 }

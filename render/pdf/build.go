@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/laphets/resume/content"
@@ -116,20 +115,10 @@ func contactRuns(c content.Contact) []run {
 	case "Email", "Phone", "Location":
 		return []run{{st: st, text: value, link: c.URL}}
 	case "Web":
-		return []run{{st: st, text: bareURL(value), link: c.URL}}
+		return []run{{st: st, text: content.DisplayURL(value), link: c.URL}}
 	}
 	label := style{faceRegular, smallSize + 0.7, muted}
 	return []run{{st: label, text: oneLine(c.Label) + " "}, {st: st, text: value, link: c.URL}}
-}
-
-// bareURL is a web address as people write it: no scheme, no "www.", no
-// trailing slash.
-func bareURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || u.RawQuery != "" || u.Fragment != "" {
-		return s
-	}
-	return strings.TrimSuffix(strings.TrimPrefix(u.Host, "www.")+u.EscapedPath(), "/")
 }
 
 // section is a heading kept with the first entry, then the entries.

@@ -20,6 +20,16 @@ const (
 	MaxWidth     = 1000
 )
 
+// ReadableWidth is the widest a terminal's window makes plain text when
+// no width is asked for: lines longer than this are hard to read, so a
+// wide window gets the same measure as the interactive résumé's column.
+const ReadableWidth = 100
+
+// Wrap breaks text into lines no wider than width columns, between words;
+// a word wider than the line (a long URL, a run of CJK) is broken between
+// graphemes. Wide characters count as two columns.
+func Wrap(text string, width int) []string { return wrapWords(text, max(width, 1)) }
+
 // Render renders r as plain text word-wrapped to width columns
 // (DefaultWidth when width is 0 or less, clamped to MinWidth..MaxWidth).
 // Wide characters count as two columns and no line is wider than width.
@@ -195,7 +205,94 @@ func wrapWords(text string, limit int) []string {
 	return lines
 }
 
+// longTag is the width from which a body of keywords is listed one to a
+// line (the interactive résumé's rule too).
+const longTag = 20
+
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// WrapURL breaks a URL into lines no wider than width columns, only where
+// it must, and after a slash (or else another URL separator) where it
+// can, so that every piece reads as part of an address.
+func WrapURL(u string, width int) []string {
+	width = max(width, 1)
+	var out []string
+	for ansi.StringWidth(u) > width {
+		head := ansi.Truncate(u, width, "")
+		cut := strings.LastIndexAny(head, "/")
+		if cut < len(head)/3 {
+			cut = strings.LastIndexAny(head, "-._?&=#")
+		}
+		if cut < len(head)/3 {
+			cut = len(head) - 1 // no separator worth breaking at
+		}
+		out = append(out, u[:cut+1])
+		u = u[cut+1:]
+	}
+	return append(out, u)
+}
+
+// fitURL writes a link on its own: the whole address when it fits after
+// first, else without its scheme and www., else that broken by WrapURL,
+// every line after the first under the first's text.
+func (w *textWriter) fitURL(u, first string) {
+	avail := w.width - ansi.StringWidth(first)
+	if avail < 10 {
+		w.wrap(u, first)
+		return
+	}
+	if ansi.StringWidth(u) > avail {
+		u = content.DisplayURL(u)
+	}
+	rest := strings.Repeat(" ", ansi.StringWidth(first))
+	for i, l := range WrapURL(u, avail) {
+		if i == 0 {
+			w.line(first + l)
+		} else {
+			w.line(rest + l)
+		}
+	}
+}
+
+// flow writes items separated by dots, breaking lines only between
+// items; an item wider than the line is the only one that breaks, on
+// lines of its own.
+func (w *textWriter) flow(items []string, first, rest string) {
+	avail := w.width - ansi.StringWidth(first)
+	var line strings.Builder
+	lw := 0
+	prefix := first
+	flush := func() {
+		if lw > 0 {
+			w.line(prefix + line.String())
+			prefix = rest
+			line.Reset()
+			lw = 0
+		}
+	}
+	for _, it := range items {
+		it = oneLine(it)
+		iw := ansi.StringWidth(it)
+		if lw > 0 && lw+3+iw > avail {
+			flush()
+		}
+		if iw > avail {
+			flush()
+			for _, l := range wrapWords(it, avail) {
+				w.line(prefix + l)
+				prefix = rest
+			}
+			continue
+		}
+		if lw > 0 {
+			line.WriteString(" · ")
+			lw += 3
+		}
+		line.WriteString(it)
+		lw += iw
+	}
+	flush()
+}
 
 func render(r *content.Resume, width int) string {
 	w := &textWriter{width: width}
@@ -247,18 +344,19 @@ func (w *textWriter) contacts(cs []content.Contact) {
 			first = "  " + label + strings.Repeat(" ", labelW-ansi.StringWidth(label)+2)
 		}
 		link := linkText(c)
-		if link != "" && ansi.StringWidth(first)+ansi.StringWidth(value+" · "+link) <= w.width {
+		fw := ansi.StringWidth(first)
+		switch {
+		case link == "":
+		case fw+ansi.StringWidth(value+" · "+link) <= w.width:
 			value, link = value+" · "+link, ""
+		case fw+ansi.StringWidth(value+" · "+content.DisplayURL(link)) <= w.width:
+			value, link = value+" · "+content.DisplayURL(link), ""
 		}
 		w.wrap(value, first)
 		if link != "" {
-			// Under the value when it fits there, else further left
-			// rather than broken.
-			indent := ansi.StringWidth(first)
-			if lw := ansi.StringWidth(link); indent+lw > w.width && lw+2 <= w.width {
-				indent = 2
-			}
-			w.wrap(link, strings.Repeat(" ", indent))
+			// Under the value, at the same indent, shortened or broken
+			// at a slash rather than moved left.
+			w.fitURL(link, strings.Repeat(" ", fw))
 		}
 	}
 }
@@ -292,14 +390,27 @@ func (w *textWriter) entry(e content.Entry) {
 			tags = append(tags, t)
 		}
 	}
-	if len(tags) > 0 {
-		w.wrap(strings.Join(tags, " · "), tagIndent)
+	long := false
+	for _, t := range tags {
+		long = long || ansi.StringWidth(t) > longTag
+	}
+	switch {
+	case len(tags) == 0:
+	case long && tagIndent != "":
+		// Long names (a skill with its tools in brackets) read best one
+		// to a line, as the interactive résumé shows them.
+		for _, t := range tags {
+			w.wrap(t, "  • ")
+		}
+	default:
+		w.flow(tags, tagIndent, tagIndent)
 	}
 	if e.URL != "" {
-		w.wrap(e.URL, "")
+		w.fitURL(e.URL, "")
 	}
 	for i, tier := range e.Tiers {
-		w.wrap(strings.Join(tier, " · "), "  "+strconv.Itoa(i+1)+". ")
+		num := "  " + strconv.Itoa(i+1) + ". "
+		w.flow(tier, num, strings.Repeat(" ", len(num)))
 	}
 	if e.Summary != "" {
 		for _, para := range strings.Split(e.Summary, "\n") {
