@@ -3,10 +3,11 @@ package content
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 func loadSample(t *testing.T) *Resume {
@@ -34,7 +35,7 @@ func TestSampleJSONRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var in, got any
-	if err := json.Unmarshal(mustRead(t, "testdata/sample.resume.json"), &in); err != nil {
+	if err := json.Unmarshal(testutil.MustRead(t, "testdata/sample.resume.json"), &in); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
@@ -105,15 +106,6 @@ func TestJSONOutputValidatesAgainstSchema(t *testing.T) {
 			t.Errorf("%s: JSON output does not parse back: %v", name, err)
 		}
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func jsonschemaDoc(b []byte) (any, error) {

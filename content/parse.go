@@ -99,7 +99,7 @@ func Load(path string) (*Resume, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("load content: %w", err)
@@ -119,8 +119,10 @@ func tooLarge(name string, size int64) error {
 	if size > MaxSize {
 		what = fmt.Sprintf("%d bytes", size)
 	}
-	return &ValidationError{File: name, Problems: []Problem{{File: name,
-		Message: fmt.Sprintf("file is %s, over the size limit (want at most %d bytes, 1 MiB)", what, MaxSize)}}}
+	return &ValidationError{File: name, Problems: []Problem{{
+		File:    name,
+		Message: fmt.Sprintf("file is %s, over the size limit (want at most %d bytes, 1 MiB)", what, MaxSize),
+	}}}
 }
 
 // Parse reads a résumé from data, JSON or YAML (see DetectFormat); name is
@@ -135,8 +137,10 @@ func Parse(name string, data []byte) (*Resume, error) {
 	}
 	data = bytes.TrimPrefix(data, bom)
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &ValidationError{File: name, Problems: []Problem{{File: name, Line: 1, Col: 1,
-			Message: "file is empty (want a JSON Resume document: an object with at least basics.name)"}}}
+		return nil, &ValidationError{File: name, Problems: []Problem{{
+			File: name, Line: 1, Col: 1,
+			Message: "file is empty (want a JSON Resume document: an object with at least basics.name)",
+		}}}
 	}
 	var (
 		doc  any
@@ -163,8 +167,10 @@ func Parse(name string, data []byte) (*Resume, error) {
 	r := new(Resume)
 	if err := json.Unmarshal(b, r); err != nil {
 		// The schema checks every field the model has, so this is a bug.
-		return nil, &ValidationError{File: name, Problems: []Problem{{File: name, Line: 1, Col: 1,
-			Message: "does not fit the résumé model: " + err.Error()}}}
+		return nil, &ValidationError{File: name, Problems: []Problem{{
+			File: name, Line: 1, Col: 1,
+			Message: "does not fit the résumé model: " + err.Error(),
+		}}}
 	}
 	return r, nil
 }
@@ -249,8 +255,10 @@ func (c *lineCounter) pos(off int) pos {
 
 // decodeJSON reads one JSON value with the positions of all its values.
 func decodeJSON(name string, data []byte) (any, positions, []Problem) {
-	d := &jsonDecoder{data: data, dec: json.NewDecoder(bytes.NewReader(data)),
-		lines: lineCounter{data: data, at: pos{1, 1}}, pos: positions{}}
+	d := &jsonDecoder{
+		data: data, dec: json.NewDecoder(bytes.NewReader(data)),
+		lines: lineCounter{data: data, at: pos{1, 1}}, pos: positions{},
+	}
 	d.dec.UseNumber()
 	v, err := d.value("", 0)
 	if err == nil {
@@ -344,7 +352,7 @@ func (d *jsonDecoder) problem(name string, err error) Problem {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		off = len(bytes.TrimRight(d.data, " \t\r\n"))
 		msg = "syntax error: unexpected end of file (want every { [ and \" closed)"
-	case err == errAfterDocument:
+	case errors.Is(err, errAfterDocument):
 		off = d.start()
 	}
 	at := d.lines.pos(off)

@@ -107,8 +107,15 @@ func TestParseFormatDetection(t *testing.T) {
 	yamlDoc := "basics:\n  name: Ada\n"
 	jsonDoc := `{"basics": {"name": "Ada"}}`
 	for _, tc := range []struct{ name, src string }{
-		{"a.yaml", yamlDoc}, {"a.yml", yamlDoc}, {"a.YAML", yamlDoc}, {"a.txt", yamlDoc}, {"a", yamlDoc},
-		{"a.json", jsonDoc}, {"a.txt", jsonDoc}, {"a", "\ufeff" + jsonDoc}, {"a.yaml", jsonDoc},
+		{"a.yaml", yamlDoc},
+		{"a.yml", yamlDoc},
+		{"a.YAML", yamlDoc},
+		{"a.txt", yamlDoc},
+		{"a", yamlDoc},
+		{"a.json", jsonDoc},
+		{"a.txt", jsonDoc},
+		{"a", "\ufeff" + jsonDoc},
+		{"a.yaml", jsonDoc},
 	} {
 		r, err := Parse(tc.name, []byte(tc.src))
 		if err != nil || r.Basics.Name != "Ada" {
@@ -214,8 +221,10 @@ func TestHostileStringsComeOutInert(t *testing.T) {
 	for name, bad := range testutil.Hostile {
 		t.Run(name, func(t *testing.T) {
 			doc := map[string]any{
-				"basics": map[string]any{"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
-					"x-extra" + bad: "v" + bad, "profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}}},
+				"basics": map[string]any{
+					"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
+					"x-extra" + bad: "v" + bad, "profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}},
+				},
 				"work":   []any{map[string]any{"name": "W" + bad, "highlights": []any{"h" + bad}, "keywords": []any{"k" + bad}}},
 				"skills": []any{map[string]any{"name": "S", "ranking": "A" + bad + " > B"}},
 				"x-top":  []any{"deep" + bad, map[string]any{"k" + bad: bad}},

@@ -166,13 +166,17 @@ func workEntry(w Work) Entry {
 	if w.Description != "" {
 		summary = joinNonEmpty("\n\n", w.Description, w.Summary)
 	}
-	return Entry{Title: w.Name, Subtitle: w.Position, Where: w.Location, When: period(w.StartDate, w.EndDate, w.Expected),
-		URL: w.URL, Tags: w.Keywords, Summary: summary, Bullets: w.Highlights}
+	return Entry{
+		Title: w.Name, Subtitle: w.Position, Where: w.Location, When: period(w.StartDate, w.EndDate, w.Expected),
+		URL: w.URL, Tags: w.Keywords, Summary: summary, Bullets: w.Highlights,
+	}
 }
 
 func volunteerEntry(v Volunteer) Entry {
-	return Entry{Title: v.Organization, Subtitle: v.Position, When: period(v.StartDate, v.EndDate, v.Expected),
-		URL: v.URL, Summary: v.Summary, Bullets: v.Highlights}
+	return Entry{
+		Title: v.Organization, Subtitle: v.Position, When: period(v.StartDate, v.EndDate, v.Expected),
+		URL: v.URL, Summary: v.Summary, Bullets: v.Highlights,
+	}
 }
 
 func educationEntry(e Education) Entry {
@@ -181,8 +185,10 @@ func educationEntry(e Education) Entry {
 	if e.Score != "" {
 		summary = joinNonEmpty("\n\n", summary, "Score: "+e.Score)
 	}
-	return Entry{Title: e.Institution, Subtitle: degree, Where: e.Location, When: period(e.StartDate, e.EndDate, e.Expected),
-		URL: e.URL, Summary: summary, Bullets: e.Courses}
+	return Entry{
+		Title: e.Institution, Subtitle: degree, Where: e.Location, When: period(e.StartDate, e.EndDate, e.Expected),
+		URL: e.URL, Summary: summary, Bullets: e.Courses,
+	}
 }
 
 func awardEntry(a Award) Entry {
@@ -203,8 +209,10 @@ func publicationEntry(p Publication) Entry {
 
 func projectEntry(p Project) Entry {
 	sub := joinNonEmpty(" · ", strings.Join(p.Roles, ", "), joinNonEmpty(", ", p.Type, p.Entity))
-	return Entry{Title: p.Name, Subtitle: sub, When: period(p.StartDate, p.EndDate, p.Expected), URL: p.URL,
-		Tags: p.Keywords, Summary: p.Description, Bullets: p.Highlights}
+	return Entry{
+		Title: p.Name, Subtitle: sub, When: period(p.StartDate, p.EndDate, p.Expected), URL: p.URL,
+		Tags: p.Keywords, Summary: p.Description, Bullets: p.Highlights,
+	}
 }
 
 func skillEntry(s Skill) Entry {
@@ -223,8 +231,10 @@ func referenceEntry(r Reference) Entry {
 	return Entry{Title: r.Name, Summary: r.Reference}
 }
 
-var months = [...]string{"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"}
+var months = [...]string{
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+}
 
 // FormatDate writes a JSON Resume date for people: "2021" stays, "2021-02"
 // becomes "February 2021", "2021-02-03" becomes "3 February 2021". Anything
@@ -269,7 +279,7 @@ func Period(start, end string) string {
 // reached, written so ("expected June 2023", "September 2021 – expected
 // June 2023"): flagged with the Expected extension, or after today.
 func period(start, end string, expected bool) string {
-	if end == "" || !(expected || future(end, time.Now())) {
+	if end == "" || (!expected && !future(end, time.Now())) {
 		return Period(start, end)
 	}
 	when := "expected " + FormatDate(end)
@@ -358,3 +368,47 @@ func SectionNames(secs []Section) []names.Candidate {
 	}
 	return out
 }
+
+// Headline says who the person is, in a line or a few: the label when
+// the résumé has one; else what they are doing now, from the entries
+// still running (studies not finished, then jobs without an end), each
+// as "what · where". It is empty when the résumé says neither.
+func (r *Resume) Headline() []string {
+	if l := oneLineText(r.Basics.Label); l != "" {
+		return []string{l}
+	}
+	now := time.Now()
+	var out []string
+	for _, e := range r.Education {
+		if e.EndDate != "" && (e.Expected || future(e.EndDate, now)) {
+			out = append(out, joinNonEmpty(" · ", joinNonEmpty(" in ", e.StudyType, e.Area), e.Institution))
+		}
+	}
+	for _, w := range r.Work {
+		if w.StartDate != "" && (w.EndDate == "" || w.Expected || future(w.EndDate, now)) {
+			out = append(out, joinNonEmpty(" · ", w.Position, w.Name))
+		}
+	}
+	keep := out[:0]
+	for _, l := range out {
+		if l != "" {
+			keep = append(keep, l)
+		}
+	}
+	return keep
+}
+
+// Updated is when the résumé was last changed, from meta.lastModified,
+// written for people ("20 November 2026"), or "".
+func (r *Resume) Updated() string {
+	if r.Meta == nil {
+		return ""
+	}
+	lm := strings.TrimSpace(r.Meta.LastModified)
+	if len(lm) > 10 && lm[10] == 'T' {
+		lm = lm[:10] // an ISO 8601 time: the day is enough
+	}
+	return FormatDate(lm)
+}
+
+func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -119,3 +119,35 @@ func TestDisplayURL(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadline(t *testing.T) {
+	if got := Default().Headline(); strings.Join(got, "|") != "M.S. in Computer Science · University of Illinois at Urbana–Champaign|Intern at Infrastructure - Virtualization Team · Bytedance Inc." {
+		t.Errorf("default headline %q", got)
+	}
+	r, err := Parse("x.json", []byte(`{"basics": {"name": "Ada Example", "label": "  Engineer  "}, "work": [{"name": "W", "position": "P", "startDate": "2020"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Headline(); len(got) != 1 || got[0] != "Engineer" {
+		t.Errorf("a label is the headline: %q", got)
+	}
+	r, err = Parse("x.json", []byte(`{"basics": {"name": "Ada Example"}, "work": [{"name": "W", "position": "P", "startDate": "2019", "endDate": "2020"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Headline(); len(got) != 0 {
+		t.Errorf("nothing running, no label: %q", got)
+	}
+}
+
+func TestUpdated(t *testing.T) {
+	for lm, want := range map[string]string{"": "", "2026-11-20T08:00:00Z": "20 November 2026", "2026-11": "November 2026", "yesterday": "yesterday"} {
+		r := &Resume{Meta: &Meta{LastModified: lm}}
+		if got := r.Updated(); got != want {
+			t.Errorf("Updated(%q) = %q, want %q", lm, got, want)
+		}
+	}
+	if (&Resume{}).Updated() != "" {
+		t.Error("no meta, yet updated")
+	}
+}

@@ -147,16 +147,19 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 	}
 	switch k := e.ErrorKind.(type) {
 	case *kind.Required:
-		var ps []Problem
+		ps := make([]Problem, 0, len(k.Missing))
 		for _, m := range k.Missing {
 			msg := "is missing (required)"
-			if m == "name" {
+			switch m {
+			case "name":
 				msg = "is missing (want the person's name)"
-			} else if m == "basics" {
+			case "basics":
 				msg = "is missing (want an object with at least a name)"
 			}
-			ps = append(ps, Problem{File: name, Line: where.line, Col: where.col,
-				Path: joinPath(path, m), Message: msg})
+			ps = append(ps, Problem{
+				File: name, Line: where.line, Col: where.col,
+				Path: joinPath(path, m), Message: msg,
+			})
 		}
 		return ps
 	case *kind.Type:

@@ -25,8 +25,10 @@ func decodeYAML(name string, data []byte) (v any, pos positions, problems []Prob
 		// crash in it must be a bad file, not a dead server.
 		if r := recover(); r != nil {
 			v, pos = nil, nil
-			problems = []Problem{{File: name, Line: 1, Col: 1,
-				Message: fmt.Sprintf("YAML parser failed: %v (want a simpler document)", r)}}
+			problems = []Problem{{
+				File: name, Line: 1, Col: 1,
+				Message: fmt.Sprintf("YAML parser failed: %v (want a simpler document)", r),
+			}}
 		}
 	}()
 	f, err := parser.ParseBytes(data, 0)
@@ -52,13 +54,17 @@ func decodeYAML(name string, data []byte) (v any, pos positions, problems []Prob
 	}
 	switch len(bodies) {
 	case 0:
-		return nil, nil, []Problem{{File: name, Line: 1, Col: 1,
-			Message: "file is empty (want a JSON Resume document: an object with at least basics.name)"}}
+		return nil, nil, []Problem{{
+			File: name, Line: 1, Col: 1,
+			Message: "file is empty (want a JSON Resume document: an object with at least basics.name)",
+		}}
 	case 1:
 	default:
 		at := nodePos(bodies[1])
-		return nil, nil, []Problem{{File: name, Line: at.line, Col: at.col,
-			Message: "a second YAML document (want one document; remove the ---)"}}
+		return nil, nil, []Problem{{
+			File: name, Line: at.line, Col: at.col,
+			Message: "a second YAML document (want one document; remove the ---)",
+		}}
 	}
 	w := &yamlWalker{name: name, pos: positions{}, anchors: map[string]anchor{}}
 	v = w.value(bodies[0], "", 0)
@@ -122,8 +128,10 @@ func nodePos(n ast.Node) pos {
 
 func (w *yamlWalker) fail(n ast.Node, format string, args ...any) any {
 	at := nodePos(n)
-	w.problems = append(w.problems, Problem{File: w.name, Line: at.line, Col: at.col,
-		Message: safetext.Line(fmt.Sprintf(format, args...))})
+	w.problems = append(w.problems, Problem{
+		File: w.name, Line: at.line, Col: at.col,
+		Message: safetext.Line(fmt.Sprintf(format, args...)),
+	})
 	return nil
 }
 

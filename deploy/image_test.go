@@ -212,7 +212,7 @@ func (r *imageRoot) start(t *testing.T) *server {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			s.logs.Write(append(sc.Bytes(), '\n'))
+			_, _ = s.logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr, Fingerprint string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
 				listening <- struct{ Addr, Fingerprint string }{line.Addr, line.Fingerprint}

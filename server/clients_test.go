@@ -16,6 +16,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/text"
 )
@@ -43,9 +44,11 @@ func openSSHArgs(t *testing.T, ts *testServer) []string {
 	if err := os.WriteFile(known, []byte(line), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return []string{"-F", "/dev/null", "-p", port,
+	return []string{
+		"-F", "/dev/null", "-p", port,
 		"-o", "UserKnownHostsFile=" + known, "-o", "StrictHostKeyChecking=yes",
-		"-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", host}
+		"-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", host,
+	}
 }
 
 // runClient runs a client binary to completion, with a deadline.
@@ -119,7 +122,7 @@ func TestOpenSSHClient(t *testing.T) {
 				a = append(a, tc.cmd)
 			}
 			cmd := exec.CommandContext(ctx, sshBin, a...)
-			out := &screen{}
+			out := &testutil.Buffer{}
 			cmd.Stdout, cmd.Stderr = out, out
 			in, err := cmd.StdinPipe()
 			if err != nil {
@@ -128,7 +131,7 @@ func TestOpenSSHClient(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, 10*time.Second, "the TUI shows "+tc.want, func() bool { return strings.Contains(out.String(), tc.want) })
+			testutil.Eventually(t, 10*time.Second, "the TUI shows "+tc.want, func() bool { return strings.Contains(out.String(), tc.want) })
 			_, _ = io.WriteString(in, "q")
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("ssh -tt %s: %v; output %q", tc.cmd, err, out.String())

@@ -128,7 +128,7 @@ func DefaultConfig() Config {
 		MaxSessionsPerConn: DefaultMaxSessionsPerConn,
 		RatePerIP:          DefaultRatePerIP,
 		BurstPerIP:         DefaultBurstPerIP,
-		LogFormat:          "text",
+		LogFormat:          LogText,
 		LogLevel:           "info",
 		ShutdownGrace:      DefaultShutdownGrace,
 		ReloadInterval:     DefaultReloadInterval,
@@ -234,7 +234,7 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		bad("log-level", "%v", err)
 	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
+	if c.LogFormat != LogText && c.LogFormat != LogJSON {
 		bad("log-format", "must be text or json (got %q)", c.LogFormat)
 	}
 	return errors.Join(errs...)

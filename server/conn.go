@@ -93,7 +93,7 @@ func (s *Server) connCallback(ctx ssh.Context, nc net.Conn) net.Conn {
 		}
 		ip = addrOf(pc.RemoteAddr())
 		if reason := s.limiter.admitConn(ip, time.Now()); reason != "" {
-			s.refuse(tc.Conn, ip, reason)
+			s.refuse(tc.Conn, reason)
 			return nil
 		}
 		tc.ip, tc.ipHeld = ip, true

@@ -9,11 +9,13 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 // testConfig is a configuration for tests: a fresh data directory, limits
@@ -33,29 +35,11 @@ func testConfig(t *testing.T) Config {
 	return cfg
 }
 
-// logBuffer collects log output safely across goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // testServer is a server listening on 127.0.0.1:0.
 type testServer struct {
 	*Server
 	addr string
-	logs *logBuffer
+	logs *testutil.Buffer
 	done chan error // Serve's result
 }
 
@@ -63,7 +47,7 @@ type testServer struct {
 // test may change it first.
 func newTestServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &testutil.Buffer{}
 	s, err := New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -83,7 +67,9 @@ func (ts *testServer) serve(t *testing.T) *testServer {
 	go func() { ts.done <- ts.Serve(ln) }()
 	t.Cleanup(func() {
 		_ = ts.Close()
-		<-ts.done
+		if err := <-ts.done; err != nil && !errors.Is(err, ssh.ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
 		if t.Failed() {
 			t.Logf("server log:\n%s", ts.logs.String())
 		}
@@ -173,37 +159,10 @@ func exitStatus(t *testing.T, err error) int {
 	return -1
 }
 
-// screen collects what a PTY session prints, for polling.
-type screen struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *screen) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-// Cap is the bytes the buffer holds on the heap: tests that measure the
-// heap take it off, since the client's copy of the output is not the
-// server's memory.
-func (s *screen) Cap() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Cap()
-}
-
-func (s *screen) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
 // ptySession is an interactive session with a PTY.
 type ptySession struct {
 	*gossh.Session
-	out   *screen
+	out   *testutil.Buffer
 	in    io.WriteCloser
 	done  chan error // Wait's result
 	start time.Time
@@ -228,7 +187,7 @@ func startPTY(t *testing.T, c *gossh.Client, cmd string, cols, rows int) *ptySes
 	if err := s.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}); err != nil {
 		t.Fatalf("pty: %v", err)
 	}
-	p := &ptySession{Session: s, out: &screen{}, done: make(chan error, 1), start: time.Now()}
+	p := &ptySession{Session: s, out: &testutil.Buffer{}, done: make(chan error, 1), start: time.Now()}
 	s.Stdout = p.out
 	s.Stderr = p.out
 	if p.in, err = s.StdinPipe(); err != nil {
@@ -249,12 +208,8 @@ func startPTY(t *testing.T, c *gossh.Client, cmd string, cols, rows int) *ptySes
 // waitFor polls until the session has printed want.
 func (p *ptySession) waitFor(t *testing.T, want string, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !strings.Contains(p.out.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q on screen within %s; got:\n%q", want, within, p.out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !testutil.Poll(within, func() bool { return strings.Contains(p.out.String(), want) }) {
+		t.Fatalf("no %q on screen within %s; got:\n%q", want, within, p.out.String())
 	}
 }
 
@@ -270,32 +225,16 @@ func (p *ptySession) waitExit(t *testing.T, within time.Duration) int {
 	return -1
 }
 
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, within)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func goroutines() int { return runtime.NumGoroutine() }
 
 // waitGoroutines polls until no more goroutines run than baseline, and
 // shows the stacks when they do not.
 func waitGoroutines(t *testing.T, baseline int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for goroutines() > baseline {
-		if time.Now().After(deadline) {
-			var b strings.Builder
-			_ = pprof.Lookup("goroutine").WriteTo(&b, 1)
-			t.Fatalf("%d goroutines, baseline %d:\n%s", goroutines(), baseline, b.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !testutil.Poll(5*time.Second, func() bool { return goroutines() <= baseline }) {
+		var b strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&b, 1)
+		t.Fatalf("%d goroutines, baseline %d:\n%s", goroutines(), baseline, b.String())
 	}
 }
 

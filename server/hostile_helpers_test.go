@@ -22,6 +22,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/tui"
 )
 
@@ -32,7 +33,7 @@ import (
 
 // figure logs a measured figure in one greppable form: docs/security.md
 // quotes them (go test -v -run Hostile ./server | grep figure:).
-func figure(t *testing.T, format string, args ...any) {
+func figuref(t *testing.T, format string, args ...any) {
 	t.Helper()
 	t.Logf("figure: "+format, args...)
 }
@@ -95,14 +96,14 @@ type rawClient struct {
 }
 
 // dialRaw connects from local with user name user.
-func (ts *testServer) dialRaw(t *testing.T, local, user string) *rawClient {
+func (ts *testServer) dialRaw(t *testing.T, local string) *rawClient {
 	t.Helper()
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 10 * time.Second}
 	nc, err := d.Dial("tcp", ts.addr)
 	if err != nil {
 		t.Fatalf("dial from %s: %v", local, err)
 	}
-	cc, chans, reqs, err := gossh.NewClientConn(nc, ts.addr, ts.clientConfig(user))
+	cc, chans, reqs, err := gossh.NewClientConn(nc, ts.addr, ts.clientConfig("visitor"))
 	if err != nil {
 		_ = nc.Close()
 		t.Fatalf("handshake from %s: %v", local, err)
@@ -150,16 +151,12 @@ func (p *ptySession) mark() int { return len(p.out.String()) }
 // waitForAfter polls until the session prints want after mark.
 func (p *ptySession) waitForAfter(t *testing.T, mark int, want string, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !strings.Contains(p.out.String()[mark:], want) {
-		if time.Now().After(deadline) {
-			s := p.out.String()[mark:]
-			if len(s) > 2000 {
-				s = s[len(s)-2000:]
-			}
-			t.Fatalf("no %q on screen within %s; the end of what it printed:\n%q", want, within, s)
+	if !testutil.Poll(within, func() bool { return strings.Contains(p.out.String()[mark:], want) }) {
+		s := p.out.String()[mark:]
+		if len(s) > 2000 {
+			s = s[len(s)-2000:]
 		}
-		time.Sleep(5 * time.Millisecond)
+		t.Fatalf("no %q on screen within %s; the end of what it printed:\n%q", want, within, s)
 	}
 }
 
@@ -209,12 +206,7 @@ func (p *ptySession) answers(t *testing.T) (ended bool) {
 		if _, err := p.in.Write([]byte("\x1b[201~\x1b[27u\x1b[27u?")); err != nil {
 			continue // it ended: the next round says how
 		}
-		shown := false
-		for wait := time.Now().Add(time.Second); !shown && time.Now().Before(wait); {
-			shown = strings.Contains(p.out.String()[m:], "Copy and mouse")
-			time.Sleep(5 * time.Millisecond)
-		}
-		if !shown {
+		if !testutil.Poll(time.Second, func() bool { return strings.Contains(p.out.String()[m:], "Copy and mouse") }) {
 			continue
 		}
 		_, _ = p.in.Write([]byte("q"))
@@ -298,7 +290,7 @@ func (ts *testServer) attacker(t *testing.T, mode string, sessions int) {
 		"RESUME_ATTACKER_KEY="+string(gossh.MarshalAuthorizedKey(ts.HostKey())),
 		"RESUME_ATTACKER_MODE="+mode,
 		fmt.Sprintf("RESUME_ATTACKER_SESSIONS=%d", sessions))
-	out := &logBuffer{}
+	out := &testutil.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -312,7 +304,7 @@ func (ts *testServer) attacker(t *testing.T, mode string, sessions int) {
 			t.Logf("attacker process:\n%s", out)
 		}
 	})
-	eventually(t, 30*time.Second, "the attacker's sessions open", func() bool {
+	testutil.Eventually(t, 30*time.Second, "the attacker's sessions open", func() bool {
 		select {
 		case <-done:
 			t.Fatalf("the attacker process ended:\n%s", out)

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 // The slow hostile clients: thousands of connections, minutes of churn,
@@ -106,9 +108,9 @@ func TestSlowSilentConnections(t *testing.T) {
 	if late.Load() > 0 {
 		t.Errorf("%d connections stayed open past the handshake timeout (%s) + 2s", late.Load(), cfg.HandshakeTimeout)
 	}
-	eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 	waitGoroutines(t, baseline)
-	figure(t, "%d silent connections from %d addresses (opened in %s, %d open when the visitor came, --max-sessions %d): a visitor from 127.0.0.2 served in %s; the last silent one closed after %s (handshake timeout %s); goroutines back to baseline",
+	figuref(t, "%d silent connections from %d addresses (opened in %s, %d open when the visitor came, --max-sessions %d): a visitor from 127.0.0.2 served in %s; the last silent one closed after %s (handshake timeout %s); goroutines back to baseline",
 		flood, flood/perAddr, opened.Round(time.Millisecond), held, cfg.MaxSessions, d.Round(time.Millisecond),
 		time.Duration(worst.Load()).Round(time.Millisecond), cfg.HandshakeTimeout)
 }
@@ -126,7 +128,7 @@ func TestSlowChurn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := (&testServer{Server: s, logs: &logBuffer{}}).serve(t)
+	ts := (&testServer{Server: s, logs: &testutil.Buffer{}}).serve(t)
 	baseline := goroutines()
 
 	var sessions atomic.Int64
@@ -196,7 +198,7 @@ func TestSlowChurn(t *testing.T) {
 	}
 	tick.Stop()
 	wg.Wait()
-	eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 	waitGoroutines(t, baseline)
 	end := measure(time.Since(start))
 	// Flat: the last samples under load are no higher than the early ones
@@ -219,7 +221,7 @@ func TestSlowChurn(t *testing.T) {
 		rsss = append(rsss, strconv.FormatInt(s.rss>>20, 10))
 		heaps = append(heaps, fmt.Sprintf("%.1f", float64(s.heap)/(1<<20)))
 	}
-	figure(t, "churn for %s, 4 clients: %d sessions (%.0f/s); RSS MiB every %s: %s; heap MiB: %s; goroutines at the end %d (baseline %d)",
+	figuref(t, "churn for %s, 4 clients: %d sessions (%.0f/s); RSS MiB every %s: %s; heap MiB: %s; goroutines at the end %d (baseline %d)",
 		*churnFor, sessions.Load(), float64(sessions.Load())/churnFor.Seconds(), (*churnFor / 10).Round(time.Second),
 		strings.Join(rsss, " "), strings.Join(heaps, " "), end.goroutines, baseline)
 }
@@ -255,7 +257,7 @@ func TestSlowExpensiveInput(t *testing.T) {
 	cpu0 := cpuTime(t)
 	t0 := time.Now()
 	start := time.Now()
-	other := ts.dialRaw(t, "127.0.0.2", "visitor")
+	other := ts.dialRaw(t, "127.0.0.2")
 	p := openPTY(t, other.Client, "", 80, 24)
 	p.waitFor(t, "Overview", 10*time.Second)
 	first := time.Since(start)
@@ -272,7 +274,7 @@ func TestSlowExpensiveInput(t *testing.T) {
 	if first > 2*time.Second || worst > time.Second {
 		t.Errorf("the other visitor waited %s for the résumé and up to %s for a key", first, worst)
 	}
-	figure(t, "%d sessions at 500x200 from one address, half flooding theme toggles, half window changes: server CPU %.0f%% of a core (%.0f%% with the visitor; 2 cores); a visitor from 127.0.0.2 got the résumé in %s, keys answered within %s",
+	figuref(t, "%d sessions at 500x200 from one address, half flooding theme toggles, half window changes: server CPU %.0f%% of a core (%.0f%% with the visitor; 2 cores); a visitor from 127.0.0.2 got the résumé in %s, keys answered within %s",
 		cfg.MaxSessionsPerIP, 100*cpu.Seconds()/2, 100*busy, first.Round(time.Millisecond), worst.Round(time.Millisecond))
 	p.usable(t)
 }

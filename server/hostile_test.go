@@ -21,6 +21,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 // The hostile and broken clients of issue 7, against the real server on
@@ -83,12 +85,12 @@ func TestHostileOneAddressFlood(t *testing.T) {
 	if d > time.Second {
 		t.Errorf("the visitor from 127.0.0.2 took %s", d)
 	}
-	figure(t, "one address, %d silent connections: %d held, %d refused before the handshake; visitor from 127.0.0.2 served in %s",
+	figuref(t, "one address, %d silent connections: %d held, %d refused before the handshake; visitor from 127.0.0.2 served in %s",
 		flood, held, refused.Load(), d.Round(time.Millisecond))
 	for _, nc := range conns {
 		_ = nc.Close()
 	}
-	eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 	waitGoroutines(t, baseline)
 }
 
@@ -115,7 +117,7 @@ func TestHostileFullOfSilentConnections(t *testing.T) {
 		}
 		silent = append(silent, nc)
 	}
-	eventually(t, 5*time.Second, "the server full", func() bool { return ts.openConns.Load() == int64(cfg.MaxSessions) })
+	testutil.Eventually(t, 5*time.Second, "the server full", func() bool { return ts.openConns.Load() == int64(cfg.MaxSessions) })
 	d := ts.visit(t, "127.0.0.2")
 	// Fill every slot with authenticated visitors: then a newcomer is
 	// refused, and none of them is evicted.
@@ -139,7 +141,7 @@ func TestHostileFullOfSilentConnections(t *testing.T) {
 	if !strings.Contains(ts.logs.String(), "reason="+refuseEvicted) {
 		t.Error("no eviction logged")
 	}
-	figure(t, "--max-sessions %d filled by silent connections: a visitor served in %s (the oldest silent one evicted); filled by authenticated visitors: the newcomer refused, none evicted",
+	figuref(t, "--max-sessions %d filled by silent connections: a visitor served in %s (the oldest silent one evicted); filled by authenticated visitors: the newcomer refused, none evicted",
 		cfg.MaxSessions, d.Round(time.Millisecond))
 }
 
@@ -218,7 +220,7 @@ func TestHostileConnectionRate(t *testing.T) {
 	if worst > time.Second {
 		t.Errorf("a visitor from another address took %s during the flood", worst)
 	}
-	figure(t, "DHEat from one address for %s: %d connection attempts (%.0f/s), %d key exchanges (limit %d = burst %d + %.0f/s); %d visits from 127.0.0.2, slowest %s",
+	figuref(t, "DHEat from one address for %s: %d connection attempts (%.0f/s), %d key exchanges (limit %d = burst %d + %.0f/s); %d visits from 127.0.0.2, slowest %s",
 		elapsed.Round(time.Millisecond), attempts.Load(), float64(attempts.Load())/elapsed.Seconds(),
 		handshakes.Load(), allowed, cfg.BurstPerIP, cfg.RatePerIP, visits, worst.Round(time.Millisecond))
 }
@@ -229,7 +231,7 @@ func TestHostileConnectionRate(t *testing.T) {
 func TestHostileSessionChannels(t *testing.T) {
 	cfg := testConfig(t)
 	ts := startServer(t, cfg)
-	c := ts.dialRaw(t, "127.0.0.1", "visitor").settled(t)
+	c := ts.dialRaw(t, "127.0.0.1").settled(t)
 	baseline := goroutines()
 
 	const asked = 100
@@ -275,13 +277,13 @@ func TestHostileSessionChannels(t *testing.T) {
 	if n := ts.openSessions.Load(); n != int64(cfg.MaxSessionsPerConn) {
 		t.Errorf("%d sessions running, want %d", n, cfg.MaxSessionsPerConn)
 	}
-	figure(t, "%d session channels asked for on one connection: %d opened (cap %d), %d refused",
+	figuref(t, "%d session channels asked for on one connection: %d opened (cap %d), %d refused",
 		asked, len(open), cfg.MaxSessionsPerConn, refused.Load())
 	for i, s := range open {
 		_ = s.Close()
 		_ = inputs[i].Close()
 	}
-	eventually(t, 5*time.Second, "sessions released", func() bool { return ts.openSessions.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "sessions released", func() bool { return ts.openSessions.Load() == 0 })
 	waitGoroutines(t, baseline)
 	if got := run(t, c.Client, "version"); got.exit != 0 {
 		t.Fatalf("the connection no longer serves: exit %d", got.exit)
@@ -296,7 +298,7 @@ func TestHostileClosedChannel(t *testing.T) {
 	ts := startServer(t, testConfig(t))
 	for _, how := range []string{"close", "eof"} {
 		t.Run(how, func(t *testing.T) {
-			c := ts.dialRaw(t, "127.0.0.1", "visitor").settled(t)
+			c := ts.dialRaw(t, "127.0.0.1").settled(t)
 			baseline := goroutines()
 			p := openPTY(t, c.Client, "", 120, 40)
 			p.waitFor(t, "Wenging Luo", 5*time.Second)
@@ -308,14 +310,14 @@ func TestHostileClosedChannel(t *testing.T) {
 			case "eof":
 				_ = p.in.Close()
 			}
-			eventually(t, time.Second, "the program ended", func() bool { return ts.openSessions.Load() == 0 })
+			testutil.Eventually(t, time.Second, "the program ended", func() bool { return ts.openSessions.Load() == 0 })
 			ended := time.Since(start)
 			waitGoroutines(t, baseline)
 			cpu := cpuOver(t, time.Second)
 			if cpu > 100*time.Millisecond {
 				t.Errorf("the process used %s of CPU in the second after the channel %s: spinning", cpu, how)
 			}
-			figure(t, "session channel %s on a live connection: program ended in %s; CPU in the next second %s",
+			figuref(t, "session channel %s on a live connection: program ended in %s; CPU in the next second %s",
 				how, ended.Round(time.Millisecond), cpu.Round(time.Millisecond))
 			if got := run(t, c.Client, "version"); got.exit != 0 {
 				t.Fatalf("the connection no longer serves: exit %d", got.exit)
@@ -328,7 +330,7 @@ func TestHostileClosedChannel(t *testing.T) {
 // the heap by less than 1 MiB, and the session starts normally after.
 func TestHostileEnvFlood(t *testing.T) {
 	ts := startServer(t, testConfig(t))
-	c := ts.dialRaw(t, "127.0.0.1", "visitor")
+	c := ts.dialRaw(t, "127.0.0.1")
 	s, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -359,7 +361,7 @@ func TestHostileEnvFlood(t *testing.T) {
 	if growth > 1<<20 {
 		t.Errorf("heap grew by %s, limit 1 MiB", mib(growth))
 	}
-	figure(t, "1,000 env requests of 100 KiB (100 MiB) in %s: heap growth %s, %d accepted",
+	figuref(t, "1,000 env requests of 100 KiB (100 MiB) in %s: heap growth %s, %d accepted",
 		took.Round(time.Millisecond), mib(growth), accepted)
 	var out bytes.Buffer
 	s.Stdout = &out
@@ -378,7 +380,7 @@ func TestHostileEnvFlood(t *testing.T) {
 // share of the CPU.
 func TestHostileWindowChanges(t *testing.T) {
 	ts := startServer(t, testConfig(t))
-	c := ts.dialRaw(t, "127.0.0.1", "visitor")
+	c := ts.dialRaw(t, "127.0.0.1")
 	p := openPTY(t, c.Client, "", 80, 24)
 	p.waitFor(t, "Wenging Luo", 5*time.Second)
 	// The test's own copy of everything the server sends (p.out) lives in
@@ -437,7 +439,7 @@ func TestHostileWindowChanges(t *testing.T) {
 	if most > 64<<20 {
 		t.Errorf("heap grew by %s", mib(most))
 	}
-	figure(t, "window changes 0x0, 1x1, 65535x65535, 2^32-1 square, then %d three times, in %v: process CPU %v (the same flood without a terminal: %s); heap above the start after each: %v",
+	figuref(t, "window changes 0x0, 1x1, 65535x65535, 2^32-1 square, then %d three times, in %v: process CPU %v (the same flood without a terminal: %s); heap above the start after each: %v",
 		changes, took, cpu, control.Round(time.Millisecond), heap)
 	p.usable(t)
 }
@@ -455,7 +457,7 @@ func TestHostileKeyboardInput(t *testing.T) {
 	}
 	for seed := range uint64(6) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			c := ts.dialRaw(t, "127.0.0.1", "visitor").settled(t)
+			c := ts.dialRaw(t, "127.0.0.1").settled(t)
 			baseline := goroutines()
 			p := openPTY(t, c.Client, "", 80, 24)
 			p.waitFor(t, "Wenging Luo", 5*time.Second)
@@ -487,14 +489,14 @@ func TestHostileKeyboardInput(t *testing.T) {
 				if !mayQuit {
 					t.Fatalf("the session ended on input without a quit key")
 				}
-				figure(t, "keyboard seed %d: %d random bytes and truncated sequences; the session ended cleanly (exit 0) on a quit key", seed, sent)
+				figuref(t, "keyboard seed %d: %d random bytes and truncated sequences; the session ended cleanly (exit 0) on a quit key", seed, sent)
 			} else {
-				figure(t, "keyboard seed %d: %d random bytes and truncated sequences; the session still answers", seed, sent)
+				figuref(t, "keyboard seed %d: %d random bytes and truncated sequences; the session still answers", seed, sent)
 			}
 			if strings.Contains(ts.logs.String(), "panic") {
 				t.Fatalf("a panic was logged:\n%s", ts.logs)
 			}
-			eventually(t, 5*time.Second, "session released", func() bool { return ts.openSessions.Load() == 0 })
+			testutil.Eventually(t, 5*time.Second, "session released", func() bool { return ts.openSessions.Load() == 0 })
 			waitGoroutines(t, baseline)
 		})
 	}
@@ -517,7 +519,7 @@ func TestHostileUnfinishedInput(t *testing.T) {
 		{"not utf-8", "\xff"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := ts.dialRaw(t, "127.0.0.1", "visitor")
+			c := ts.dialRaw(t, "127.0.0.1")
 			p := openPTY(t, c.Client, "", 80, 24)
 			p.waitFor(t, "Wenging Luo", 5*time.Second)
 			before := heapAfterGC()
@@ -556,7 +558,7 @@ func TestHostileUnfinishedInput(t *testing.T) {
 			<-sampled
 			cpu := cpuTime(t) - cpu0
 			growth := int64(heapAfterGC()) - int64(before)
-			figure(t, "unfinished %s then %s of input in %s: heap peak +%s, after GC +%s, process CPU %s",
+			figuref(t, "unfinished %s then %s of input in %s: heap peak +%s, after GC +%s, process CPU %s",
 				tc.name, mib(int64(sent)), took.Round(time.Millisecond), mib(peak.Load()), mib(growth), cpu.Round(time.Millisecond))
 			if peak.Load() > 16<<20 {
 				t.Errorf("the heap grew by %s while the input streamed in", mib(peak.Load()))
@@ -577,7 +579,7 @@ func TestHostileUnfinishedInput(t *testing.T) {
 // session answers.
 func TestHostileInBandWindowSize(t *testing.T) {
 	ts := startServer(t, testConfig(t))
-	c := ts.dialRaw(t, "127.0.0.1", "visitor")
+	c := ts.dialRaw(t, "127.0.0.1")
 	const sessions = 4
 	var ps []*ptySession
 	before := heapAfterGC()
@@ -598,7 +600,7 @@ func TestHostileInBandWindowSize(t *testing.T) {
 		}
 		p.usable(t)
 	}
-	figure(t, "in-band window size reports of 1000x1000 and 4096x256 typed into %d TUI sessions: heap growth %s with all four open",
+	figuref(t, "in-band window size reports of 1000x1000 and 4096x256 typed into %d TUI sessions: heap growth %s with all four open",
 		sessions, mib(growth))
 }
 
@@ -609,7 +611,7 @@ func TestHostileInBandWindowSize(t *testing.T) {
 // the whole program; nothing may stay.
 func TestHostileInputAfterQuit(t *testing.T) {
 	ts := startServer(t, testConfig(t))
-	c := ts.dialRaw(t, "127.0.0.1", "visitor").settled(t)
+	c := ts.dialRaw(t, "127.0.0.1").settled(t)
 	baseline := goroutines()
 	before := heapAfterGC()
 	const sessions = 8
@@ -622,13 +624,13 @@ func TestHostileInputAfterQuit(t *testing.T) {
 		}
 		_ = p.in.Close()
 	}
-	eventually(t, 5*time.Second, "sessions released", func() bool { return ts.openSessions.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "sessions released", func() bool { return ts.openSessions.Load() == 0 })
 	waitGoroutines(t, baseline)
 	growth := int64(heapAfterGC()) - int64(before)
 	if growth > 2<<20 {
 		t.Errorf("heap grew by %s after %d sessions", mib(growth), sessions)
 	}
-	figure(t, "%d TUI sessions at 500x200 quit with keys still coming: goroutines back to baseline, heap growth %s", sessions, mib(growth))
+	figuref(t, "%d TUI sessions at 500x200 quit with keys still coming: goroutines back to baseline, heap growth %s", sessions, mib(growth))
 }
 
 // TestHostileRefusedRequests: exec of anything but our commands,
@@ -681,13 +683,13 @@ func TestHostileRefusedRequests(t *testing.T) {
 		}
 		_ = c.Close()
 	}
-	eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 	waitGoroutines(t, baseline)
 	growth := int64(heapAfterGC()) - int64(before)
 	if growth > 1<<20 {
 		t.Errorf("heap grew by %s over %d rounds of refused requests", mib(growth), rounds)
 	}
-	figure(t, "%d rounds of -R, -L, x11, agent, subsystem, signal and exec requests: all refused; goroutines back to baseline; heap growth %s",
+	figuref(t, "%d rounds of -R, -L, x11, agent, subsystem, signal and exec requests: all refused; goroutines back to baseline; heap growth %s",
 		rounds, mib(growth))
 }
 
@@ -700,14 +702,14 @@ func TestHostileKilledMidRender(t *testing.T) {
 	release := make(chan struct{})
 	const killed = 3
 	for range killed {
-		c := ts.dialRaw(t, "127.0.0.1", "visitor")
+		c := ts.dialRaw(t, "127.0.0.1")
 		ts.stalledTUI(t, c, release)
 		_ = c.nc.Close() // killed
 	}
-	eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 	close(release) // the clients' own stuck goroutines
 	waitGoroutines(t, baseline)
-	figure(t, "%d clients killed while the server was blocked writing frames to them: connections closed, goroutines back to baseline", killed)
+	figuref(t, "%d clients killed while the server was blocked writing frames to them: connections closed, goroutines back to baseline", killed)
 }
 
 // stallWriter blocks every write until release is closed: a client that
@@ -742,7 +744,7 @@ func (ts *testServer) stalledTUI(t *testing.T, c *rawClient, release <-chan stru
 		t.Fatal(err)
 	}
 	var st *conn
-	eventually(t, 5*time.Second, "connection registered", func() bool {
+	testutil.Eventually(t, 5*time.Second, "connection registered", func() bool {
 		for _, cc := range ts.allConns() {
 			if cc.remote == c.nc.LocalAddr().String() {
 				st = cc
@@ -778,7 +780,7 @@ func TestHostileShutdownManySessions(t *testing.T) {
 	release := make(chan struct{})
 	const conns, perConn, stalled = 25, 8, 3
 	for i := range conns {
-		c := ts.dialRaw(t, fmt.Sprintf("127.0.1.%d", i+1), "visitor")
+		c := ts.dialRaw(t, fmt.Sprintf("127.0.1.%d", i+1))
 		for range perConn {
 			s, err := c.NewSession()
 			if err != nil {
@@ -797,10 +799,10 @@ func TestHostileShutdownManySessions(t *testing.T) {
 		}
 	}
 	for i := range stalled {
-		ts.stalledTUI(t, ts.dialRaw(t, fmt.Sprintf("127.0.2.%d", i+1), "visitor"), release)
+		ts.stalledTUI(t, ts.dialRaw(t, fmt.Sprintf("127.0.2.%d", i+1)), release)
 	}
 	total := conns*perConn + stalled
-	eventually(t, 30*time.Second, "every TUI running", func() bool { return int(ts.openSessions.Load()) == total })
+	testutil.Eventually(t, 30*time.Second, "every TUI running", func() bool { return int(ts.openSessions.Load()) == total })
 	grace := 3 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
@@ -810,10 +812,10 @@ func TestHostileShutdownManySessions(t *testing.T) {
 	if took > grace+500*time.Millisecond {
 		t.Errorf("Shutdown took %s, grace %s", took, grace)
 	}
-	eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 	close(release)
 	waitGoroutines(t, baseline)
-	figure(t, "Shutdown with %d live TUI sessions (%d blocked writing to clients that stopped reading): returned in %s (grace %s); goroutines back to baseline",
+	figuref(t, "Shutdown with %d live TUI sessions (%d blocked writing to clients that stopped reading): returned in %s (grace %s); goroutines back to baseline",
 		total, stalled, took.Round(time.Millisecond), grace)
 }
 
@@ -825,7 +827,7 @@ func TestHostileTimeouts(t *testing.T) {
 		cfg := testConfig(t)
 		cfg.IdleTimeout = time.Second
 		ts := startServer(t, cfg)
-		c := ts.dialRaw(t, "127.0.0.1", "visitor")
+		c := ts.dialRaw(t, "127.0.0.1")
 		p := openPTY(t, c.Client, "", 80, 24)
 		p.waitFor(t, "Wenging Luo", 5*time.Second)
 		_ = windowChange(p.Session, 120, 40) // it draws again: not input
@@ -837,7 +839,7 @@ func TestHostileTimeouts(t *testing.T) {
 			t.Errorf("exit %d %s after the last key; idle timeout %s", code, after, cfg.IdleTimeout)
 		}
 		p.waitFor(t, goodbye[endIdle], time.Second)
-		figure(t, "TUI left alone after drawing: closed %s after the last key (idle timeout %s)", after.Round(time.Millisecond), cfg.IdleTimeout)
+		figuref(t, "TUI left alone after drawing: closed %s after the last key (idle timeout %s)", after.Round(time.Millisecond), cfg.IdleTimeout)
 	})
 	t.Run("max", func(t *testing.T) {
 		cfg := testConfig(t)
@@ -856,7 +858,7 @@ func TestHostileTimeouts(t *testing.T) {
 		}
 		// A TUI whose visitor keeps typing.
 		start := time.Now()
-		typing := ts.dialRaw(t, "127.0.0.1", "visitor")
+		typing := ts.dialRaw(t, "127.0.0.1")
 		p := openPTY(t, typing.Client, "", 80, 24)
 		stopTyping := make(chan struct{})
 		go func() {
@@ -875,21 +877,21 @@ func TestHostileTimeouts(t *testing.T) {
 		watch("typing TUI", typing, start)
 		// A TUI blocked writing to a client that stopped reading.
 		start = time.Now()
-		stuck := ts.dialRaw(t, "127.0.0.2", "visitor")
+		stuck := ts.dialRaw(t, "127.0.0.2")
 		release := make(chan struct{})
 		defer close(release)
 		ts.stalledTUI(t, stuck, release)
 		watch("TUI blocked writing", stuck, start)
 		// A session channel that never starts anything.
 		start = time.Now()
-		unstarted := ts.dialRaw(t, "127.0.0.3", "visitor")
+		unstarted := ts.dialRaw(t, "127.0.0.3")
 		if _, err := unstarted.NewSession(); err != nil {
 			t.Fatal(err)
 		}
 		watch("unstarted session", unstarted, start)
 		// A connection with no session that sends keepalives.
 		start = time.Now()
-		keepalive := ts.dialRaw(t, "127.0.0.4", "visitor")
+		keepalive := ts.dialRaw(t, "127.0.0.4")
 		go func() {
 			tick := time.NewTicker(100 * time.Millisecond) // the client's keepalive interval
 			defer tick.Stop()
@@ -911,7 +913,7 @@ func TestHostileTimeouts(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s %s", what, d.Round(10*time.Millisecond)))
 		}
 		slices.Sort(got)
-		figure(t, "max session %s: closed after: %s", cfg.MaxSession, strings.Join(got, ", "))
+		figuref(t, "max session %s: closed after: %s", cfg.MaxSession, strings.Join(got, ", "))
 	})
 }
 
@@ -950,7 +952,7 @@ func TestHostileProxyHeader(t *testing.T) {
 			_ = nc.Close()
 		}
 	}
-	eventually(t, 5*time.Second, "refusals logged", func() bool {
+	testutil.Eventually(t, 5*time.Second, "refusals logged", func() bool {
 		return strings.Count(ts.logs.String(), "reason="+refuseProxyHeader) >= 8
 	})
 	if strings.Contains(ts.logs.String(), claimed.String()) {
@@ -963,7 +965,7 @@ func TestHostileProxyHeader(t *testing.T) {
 		t.Error("the claimed address has an entry in the per-address table")
 	}
 	d := ts.visit(t, "127.0.0.1") // the address itself may still visit
-	figure(t, "untrusted PROXY headers (v1, v2, malformed; whole and byte by byte): 8 of 8 refused; claimed address in logs or limits: never; a plain visit from the same address after: %s", d.Round(time.Millisecond))
+	figuref(t, "untrusted PROXY headers (v1, v2, malformed; whole and byte by byte): 8 of 8 refused; claimed address in logs or limits: never; a plain visit from the same address after: %s", d.Round(time.Millisecond))
 }
 
 // TestHostileEscapes: escape sequences in the user name, client version,
@@ -973,7 +975,7 @@ func TestHostileEscapes(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			cfg := testConfig(t)
-			logs := &logBuffer{}
+			logs := &testutil.Buffer{}
 			var h slog.Handler = slog.NewTextHandler(logs, nil)
 			if format == "json" {
 				h = slog.NewJSONHandler(logs, nil)
@@ -985,7 +987,7 @@ func TestHostileEscapes(t *testing.T) {
 			ts := (&testServer{Server: s, logs: logs}).serve(t)
 
 			// An innocent visitor's screen, open throughout.
-			other := ts.dialRaw(t, "127.0.0.2", "visitor")
+			other := ts.dialRaw(t, "127.0.0.2")
 			watcher := openPTY(t, other.Client, "", 80, 24)
 			watcher.waitFor(t, "Wenging Luo", 5*time.Second)
 
@@ -1012,14 +1014,14 @@ func TestHostileEscapes(t *testing.T) {
 			_ = sess.Setenv("LC_EVIL", evil)
 			_ = sess.Setenv("COLORTERM", evil)
 			_ = sess.RequestPty("xterm"+evil, 24, 80, nil)
-			var out, errOut screen
+			var out, errOut testutil.Buffer
 			sess.Stdout, sess.Stderr = &out, &errOut
 			err = sess.Run("help" + evil)
 			if code := exitStatus(t, err); code != 1 {
 				t.Errorf("exit %d", code)
 			}
 			_ = c.Close()
-			eventually(t, 5*time.Second, "disconnect logged", func() bool { return strings.Contains(logs.String(), "disconnect") })
+			testutil.Eventually(t, 5*time.Second, "disconnect logged", func() bool { return strings.Contains(logs.String(), "disconnect") })
 
 			// Another visitor sees nothing of it at all.
 			if o := watcher.out.String(); strings.Contains(o, "pwned") || strings.Contains(o, "evil") {
@@ -1055,7 +1057,7 @@ func TestHostileEscapes(t *testing.T) {
 			watcher.usable(t)
 		})
 	}
-	figure(t, "escape sequences in user name, client version, command, TERM and env values: none raw or escaped in text or JSON logs, the visitor's stderr, or another visitor's screen")
+	figuref(t, "escape sequences in user name, client version, command, TERM and env values: none raw or escaped in text or JSON logs, the visitor's stderr, or another visitor's screen")
 }
 
 // runtimeMem samples the heap without forcing a collection.

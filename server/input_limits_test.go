@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/tui"
 )
 
@@ -49,7 +50,7 @@ func TestLimitEvents(t *testing.T) {
 		t.Errorf("dropped %d", dropped.Load())
 	}
 	before := len(passed)
-	eventually(t, time.Second, "an event a moment later passes", func() bool {
+	testutil.Eventually(t, time.Second, "an event a moment later passes", func() bool {
 		send(tea.KeyPressMsg{Code: 'q'})
 		return len(passed) > before
 	})
@@ -116,7 +117,7 @@ func TestTUIInputOverSSH(t *testing.T) {
 	_, _ = p.in.Write([]byte("\x1b[8;1000;1000t\x1b[48;900;900;0;0t"))
 	_ = windowChange(p.Session, 100, 30)
 	_, _ = p.in.Write([]byte("x"))
-	eventually(t, 5*time.Second, "the key and the window change reach the model", func() bool {
+	testutil.Eventually(t, 5*time.Second, "the key and the window change reach the model", func() bool {
 		return rec.seen(func(m tea.Msg) bool { k, ok := m.(tea.KeyPressMsg); return ok && k.String() == "x" }) &&
 			rec.seen(func(m tea.Msg) bool { return m == tea.WindowSizeMsg{Width: 100, Height: 30} })
 	})

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 func TestIPLimiter(t *testing.T) {
@@ -186,7 +188,7 @@ func TestSessionCaps(t *testing.T) {
 		_ = s.Close()
 	}
 	// Once closed, the slots come back.
-	eventually(t, 5*time.Second, "session slots released", func() bool { return ts.openSessions.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "session slots released", func() bool { return ts.openSessions.Load() == 0 })
 	if got := run(t, c, "version"); got.exit != 0 {
 		t.Fatalf("after closing: exit %d", got.exit)
 	}
@@ -235,7 +237,7 @@ func TestGlobalCap(t *testing.T) {
 		defer nc.Close()
 		silent = append(silent, nc)
 	}
-	eventually(t, 5*time.Second, "silent connections admitted", func() bool { return ts.openConns.Load() == 3 })
+	testutil.Eventually(t, 5*time.Second, "silent connections admitted", func() bool { return ts.openConns.Load() == 3 })
 	// ...yet a visitor from another address gets in, in place of the oldest.
 	c, err := ts.dialFrom("127.0.0.2")
 	if err != nil {
@@ -254,7 +256,7 @@ func TestGlobalCap(t *testing.T) {
 	for _, nc := range silent[1:] {
 		nc.Close()
 	}
-	eventually(t, 5*time.Second, "silent connections gone", func() bool { return ts.openConns.Load() == 1 })
+	testutil.Eventually(t, 5*time.Second, "silent connections gone", func() bool { return ts.openConns.Load() == 1 })
 	ts.dial(t)
 	ts.dial(t)
 	if line := readRefusal(t, ts.addr, "127.0.0.3"); !strings.Contains(line, "server is busy") {
@@ -281,11 +283,11 @@ func TestHandshakeTimeout(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("closed after %s", d)
 	}
-	eventually(t, 5*time.Second, "handshake failure logged", func() bool {
+	testutil.Eventually(t, 5*time.Second, "handshake failure logged", func() bool {
 		return strings.Contains(ts.logs.String(), `msg="handshake failed"`) &&
 			strings.Contains(ts.logs.String(), "reason=timeout")
 	})
-	eventually(t, 5*time.Second, "connection released", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connection released", func() bool { return ts.openConns.Load() == 0 })
 }
 
 // TestRefusalLinesAreOneLine keeps the refusal texts short, single lines.

@@ -43,12 +43,12 @@ func (l *listener) Accept() (net.Conn, error) {
 func (s *Server) admit(c net.Conn) *trackedConn {
 	peer := addrOf(c.RemoteAddr())
 	if s.closing.Load() {
-		s.refuse(c, peer, refuseShutdown)
+		s.refuse(c, refuseShutdown)
 		return nil
 	}
 	if s.openConns.Add(1) > int64(s.cfg.MaxSessions) && !s.preauth.evictOldest(s) {
 		s.openConns.Add(-1)
-		s.refuse(c, peer, refuseBusy)
+		s.refuse(c, refuseBusy)
 		return nil
 	}
 	tc := &trackedConn{Conn: c, s: s, peer: peer}
@@ -65,7 +65,7 @@ func (s *Server) admit(c net.Conn) *trackedConn {
 	if reason := s.limiter.admitConn(peer, time.Now()); reason != "" {
 		s.preauth.remove(tc)
 		s.openConns.Add(-1)
-		s.refuse(c, peer, reason)
+		s.refuse(c, reason)
 		return nil
 	}
 	tc.ip, tc.ipHeld = peer, true
@@ -86,7 +86,7 @@ func (s *Server) trustedProxy(a netip.Addr) bool {
 
 // refuse counts and logs a refusal, sends the visitor its reason where
 // there is one, and closes c.
-func (s *Server) refuse(c net.Conn, peer netip.Addr, reason string) {
+func (s *Server) refuse(c net.Conn, reason string) {
 	s.metrics.refusals.WithLabelValues(reason).Inc()
 	s.log.Info("refused", "remote", c.RemoteAddr().String(), "reason", reason)
 	if msg := refusalMessage(reason); msg != nil {

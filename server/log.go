@@ -8,6 +8,12 @@ import (
 	"github.com/laphets/resume/internal/safetext"
 )
 
+// The log formats NewLogger knows (Config.LogFormat).
+const (
+	LogText = "text" // logfmt
+	LogJSON = "json" // one JSON object a line
+)
+
 // NewLogger returns the structured logger the server writes to: text
 // (logfmt) or json, at the given level. Both handlers also quote what they
 // print; client strings are made inert with clientString first.
@@ -17,7 +23,7 @@ func NewLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 		return nil, err
 	}
 	opts := &slog.HandlerOptions{Level: l}
-	if format == "json" {
+	if format == LogJSON {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return slog.New(slog.NewTextHandler(w, opts)), nil

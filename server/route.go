@@ -26,7 +26,17 @@ type route struct {
 
 // commands are the names ssh host NAME runs, in the order help lists
 // them; a new command goes here and in parseRoute's switch.
-var commands = []string{"text", "markdown", "json", "pdf", "help", "version"}
+var commands = []string{cmdText, cmdMarkdown, cmdJSON, cmdPDF, cmdHelp, cmdVersion}
+
+// The commands' names.
+const (
+	cmdText     = "text"
+	cmdMarkdown = "markdown"
+	cmdJSON     = "json"
+	cmdPDF      = "pdf"
+	cmdHelp     = "help"
+	cmdVersion  = "version"
+)
 
 // commandList names the commands, for help and refusals.
 const commandList = "text [--width N], markdown, json, pdf [--paper a4|letter], help, version"
@@ -61,19 +71,19 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 		return refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
 	}
 	switch name := res.Name; name {
-	case "text":
+	case cmdText:
 		w, err := parseWidth(rest)
 		if err != "" {
 			return refusal(err)
 		}
 		return route{kind: kindCommand, command: name, width: w}
-	case "pdf":
+	case cmdPDF:
 		p, err := parsePaper(rest)
 		if err != "" {
 			return refusal(err)
 		}
 		return route{kind: kindCommand, command: name, paper: p}
-	case "markdown", "json", "help", "version":
+	case cmdMarkdown, cmdJSON, cmdHelp, cmdVersion:
 		if len(rest) > 0 {
 			return refusal(fmt.Sprintf("%s takes no arguments", name))
 		}

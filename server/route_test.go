@@ -179,6 +179,13 @@ func TestTUIRoutes(t *testing.T) {
 		if code := p.waitExit(t, 5*time.Second); code != 0 {
 			t.Errorf("exit %d after q, want 0", code)
 		}
+		// After the alternate screen, the name and e-mail stay on the
+		// visitor's own screen.
+		out := p.out.String()
+		after := out[strings.LastIndex(out, "\x1b[?1049l")+1:]
+		if !strings.Contains(after, "Wenging Luo · wenging4@illinois.edu") || !strings.Contains(after, "Thanks for visiting.\r\n") {
+			t.Errorf("no goodbye with the name and e-mail after leaving the alternate screen: %q", after)
+		}
 	})
 	t.Run("section", func(t *testing.T) {
 		p := openPTY(t, c, "experience", 100, 30)

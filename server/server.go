@@ -209,11 +209,11 @@ func (s *Server) serveMiddleware(next ssh.Handler) ssh.Handler {
 func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	var out string
 	switch rt.command {
-	case "text":
+	case cmdText:
 		out = ss.text.Render(ss.plainWidth(rt.width))
-	case "markdown":
+	case cmdMarkdown:
 		out = markdown.Render(r)
-	case "json":
+	case cmdJSON:
 		b, err := r.JSON()
 		if err != nil {
 			s.log.Error("render json", "err", err.Error())
@@ -222,11 +222,11 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 			return
 		}
 		out = string(b) + "\n"
-	case "help":
+	case cmdHelp:
 		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
-	case "version":
+	case cmdVersion:
 		out = "resume " + version.String() + "\n"
-	case "pdf":
+	case cmdPDF:
 		s.writePDF(ss, rt.paper)
 		return
 	}
@@ -237,20 +237,19 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 // one it refuses, since a terminal would show garbage and a PTY would turn
 // each "\n" in the bytes into "\r\n".
 func (s *Server) writePDF(ss *session, paper pdf.Paper) {
-	if ss.pty != nil {
-		_, _ = io.WriteString(ss.Stderr(), "resume: the PDF is binary and this session has a terminal; "+
-			"save it without one: "+s.cfg.SSHCommand(ss.LocalAddr())+" pdf > resume.pdf\n")
-		ss.setExitCode(1)
-		return
-	}
-	b, err := ss.pdf.Render(paper)
-	if err != nil {
+	why := "the PDF is binary and this session has a terminal; save it without one: " +
+		s.cfg.SSHCommand(ss.LocalAddr()) + " pdf > resume.pdf"
+	if ss.pty == nil {
+		b, err := ss.pdf.Render(paper)
+		if err == nil {
+			_, _ = ss.Write(b)
+			return
+		}
 		s.log.Error("render pdf", "err", safetext.Line(err.Error()))
-		_, _ = io.WriteString(ss.Stderr(), "resume: the PDF could not be made (the server's log says why)\n")
-		ss.setExitCode(1)
-		return
+		why = "the PDF could not be made (the server's log says why)"
 	}
-	_, _ = ss.Write(b)
+	_, _ = io.WriteString(ss.Stderr(), "resume: "+why+"\n")
+	ss.setExitCode(1)
 }
 
 // plainWidth is the width a plain output is made for: the one asked for;
@@ -371,14 +370,15 @@ func (s *Server) allConns() []*conn {
 // shuts down within the grace period and returns nil. A value on reload
 // (SIGHUP) reloads the content; the content file is also watched.
 func (s *Server) Run(ctx context.Context, reload <-chan struct{}) error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	errc := make(chan error, 2)
 	var metricsSrv *http.Server
 	if s.cfg.MetricsAddr != "" {
-		mln, err := net.Listen("tcp", s.cfg.MetricsAddr)
+		mln, err := lc.Listen(ctx, "tcp", s.cfg.MetricsAddr)
 		if err != nil {
 			_ = ln.Close()
 			return fmt.Errorf("listen metrics: %w", err)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/healthcheck"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/render/text"
 )
 
@@ -240,7 +241,7 @@ func TestReload(t *testing.T) {
 	open.waitFor(t, "Ada Lovelace", 5*time.Second)
 
 	writeResume(t, cfg.ContentFile, "Grace Hopper")
-	eventually(t, 5*time.Second, "new sessions see the change", func() bool {
+	testutil.Eventually(t, 5*time.Second, "new sessions see the change", func() bool {
 		return strings.HasPrefix(run(t, c, "text").stdout, "Grace Hopper")
 	})
 	if ts.Resume().Basics.Name != "Grace Hopper" {
@@ -252,7 +253,7 @@ func TestReload(t *testing.T) {
 	if err := os.WriteFile(cfg.ContentFile, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "the invalid file is noticed", func() bool {
+	testutil.Eventually(t, 5*time.Second, "the invalid file is noticed", func() bool {
 		return strings.Count(ts.logs.String(), "content invalid") >= 2
 	})
 	if got := run(t, c, "text"); !strings.HasPrefix(got.stdout, "Grace Hopper") {
@@ -324,7 +325,7 @@ func TestShutdownGraceExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	eventually(t, 5*time.Second, "raw connection admitted", func() bool { return ts.openConns.Load() == 1 })
+	testutil.Eventually(t, 5*time.Second, "raw connection admitted", func() bool { return ts.openConns.Load() == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -332,7 +333,7 @@ func TestShutdownGraceExpires(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("Shutdown took %s, grace was 300ms", d)
 	}
-	eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 }
 
 func TestMetricsAndHealth(t *testing.T) {
@@ -426,7 +427,7 @@ func TestHealthCheckLogsQuietly(t *testing.T) {
 	if _, err := healthcheck.SSH(context.Background(), ts.addr); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "disconnect logged", func() bool {
+	testutil.Eventually(t, 5*time.Second, "disconnect logged", func() bool {
 		return strings.Contains(ts.logs.String(), "msg=disconnect")
 	})
 	for _, line := range strings.Split(strings.TrimSpace(ts.logs.String()), "\n") {
@@ -454,7 +455,7 @@ func TestLogsAreSanitised(t *testing.T) {
 		t.Errorf("refusal: exit %d stderr %q", got.exit, got.stderr)
 	}
 	_ = c.Close()
-	eventually(t, 5*time.Second, "disconnect logged", func() bool { return strings.Contains(ts.logs.String(), "msg=disconnect") })
+	testutil.Eventually(t, 5*time.Second, "disconnect logged", func() bool { return strings.Contains(ts.logs.String(), "msg=disconnect") })
 	logs := ts.logs.String()
 	for _, bad := range []string{"\x1b", "\x07", "\u202e", `\x1b`, `\u001b`} {
 		if strings.Contains(logs, bad) {

@@ -12,6 +12,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/tui"
 )
 
@@ -39,6 +40,7 @@ func (m *tickModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
 func (m *tickModel) View() tea.View {
 	m.frames.Add(1)
 	return tea.NewView(fmt.Sprintf("frame %d", m.n))
@@ -77,7 +79,7 @@ func TestIdleTimeoutCountsOnlyInput(t *testing.T) {
 	t.Run("drawing does not", func(t *testing.T) {
 		frames.Store(0)
 		p := openPTY(t, c, "", 80, 24)
-		eventually(t, 5*time.Second, "the model draws", func() bool { return frames.Load() > 5 })
+		testutil.Eventually(t, 5*time.Second, "the model draws", func() bool { return frames.Load() > 5 })
 		code := p.waitExit(t, 5*time.Second)
 		if code != 0 {
 			t.Errorf("exit %d, want 0", code)
@@ -94,8 +96,8 @@ func TestIdleConnectionWithoutSession(t *testing.T) {
 	cfg.IdleTimeout = 300 * time.Millisecond
 	ts := startServer(t, cfg)
 	c := ts.dial(t)
-	done := make(chan error, 1)
-	go func() { done <- c.Wait() }()
+	done := make(chan struct{})
+	go func() { _ = c.Wait(); close(done) }() // the end is awaited, not its status
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
@@ -269,7 +271,7 @@ func TestRefusedRequests(t *testing.T) {
 	if err := s.Run("version"); err != nil || !strings.HasPrefix(out.String(), "resume ") {
 		t.Fatalf("version after refusals: %v %q", err, out.String())
 	}
-	eventually(t, 5*time.Second, "sessions released", func() bool { return ts.openSessions.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "sessions released", func() bool { return ts.openSessions.Load() == 0 })
 	_ = c.Close() // the client keeps goroutines for forwarded channels
 	waitGoroutines(t, baseline)
 }
@@ -356,7 +358,7 @@ func TestClosedChannelEndsProgram(t *testing.T) {
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "session released", func() bool { return ts.openSessions.Load() == 0 })
+	testutil.Eventually(t, 2*time.Second, "session released", func() bool { return ts.openSessions.Load() == 0 })
 	waitGoroutines(t, baseline)
 	if got := run(t, c, "version"); got.exit != 0 { // the connection still works
 		t.Fatalf("exit %d", got.exit)
@@ -385,6 +387,6 @@ func TestGoroutinesReturnToBaseline(t *testing.T) {
 		p2.waitFor(t, "Wenging Luo", 5*time.Second)
 		_ = c.Close()
 	}
-	eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
 	waitGoroutines(t, baseline)
 }

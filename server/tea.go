@@ -53,7 +53,13 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	// COLORTERM and NO_COLOR, as the visitor's terminal announced them.
 	profile := colorprofile.Env(env)
 	win, seq := ss.windowSeq()
-	model := s.newModel(r, tui.Options{Section: section, Width: win.Width, Height: win.Height, Profile: profile, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr())})
+	// COLORFGBG, when the client sent it, picks the theme of the first
+	// frame; the terminal's answer to the background query still wins.
+	light, _ := tui.LightFromEnv(env)
+	model := s.newModel(r, tui.Options{
+		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
+		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()),
+	})
 	out := newTUIOutput(ss, profile, win.Width, win.Height)
 	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel, out: out},
 		tea.WithContext(ctx),
@@ -82,8 +88,13 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	ss.setResize(nil, 0)
 	out.close()
 
-	if msg := goodbye[ss.endReason()]; msg != "" {
+	switch msg := goodbye[ss.endReason()]; {
+	case msg != "":
 		_, _ = io.WriteString(ss, "\n"+msg+"\n")
+	case err == nil:
+		// The visitor quit: leave the name and how to reach the person
+		// on their normal screen, to copy after leaving.
+		_, _ = io.WriteString(ss, tui.Goodbye(r, ss.window().Width))
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		s.log.Warn("tui ended with an error", "remote", ss.c.remote, "err", err.Error())

@@ -27,7 +27,8 @@ func (m fakeMeta) SessionID() []byte     { return nil }
 func (m fakeMeta) ClientVersion() []byte { return []byte(m.client) }
 func (m fakeMeta) ServerVersion() []byte { return []byte("SSH-2.0-resume") }
 func (m fakeMeta) RemoteAddr() net.Addr  { return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 1), Port: 5} }
-func (m fakeMeta) LocalAddr() net.Addr   { return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 2), Port: 22} }
+
+func (m fakeMeta) LocalAddr() net.Addr { return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 2), Port: 22} }
 
 // TestAuthMethods: none, any public key and keyboard-interactive without a
 // question all succeed; a key's fingerprint is logged. (Real clients try
@@ -194,8 +195,10 @@ func TestClientString(t *testing.T) {
 // FuzzParseRoute: any command routes without panicking, and a refusal is
 // always one clean line.
 func FuzzParseRoute(f *testing.F) {
-	for _, s := range []string{"", "text", "text --width 40", "text --width=1000", "json", "help",
-		"experience", "\x1b[2J", `text "`, "text -w", "a b c", "\u202egnp.exe"} {
+	for _, s := range []string{
+		"", "text", "text --width 40", "text --width=1000", "json", "help",
+		"experience", "\x1b[2J", `text "`, "text -w", "a b c", "\u202egnp.exe",
+	} {
 		f.Add(s, true)
 		f.Add(s, false)
 	}

@@ -47,6 +47,7 @@ type docKey struct {
 	r     *content.Resume
 	width int
 	theme themeKey
+	fits  uint64 // for a fitted document: which sections use the scrollbar's room
 }
 
 // cacheLimit bounds each cache. Pane widths are capped (see maxFrame), so
@@ -63,8 +64,10 @@ type cache struct {
 }
 
 func newCache() *cache {
-	return &cache{limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
-		infos: map[*content.Resume]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{}}
+	return &cache{
+		limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
+		infos: map[*content.Resume]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{},
+	}
 }
 
 // onceEntry is a cached value built once, outside the cache's lock, so
@@ -112,6 +115,42 @@ func (c *cache) info(r *content.Resume) *resumeInfo {
 func (c *cache) doc(info *resumeInfo, width int, t Theme) *document {
 	k := docKey{r: info.r, width: width, theme: t.key()}
 	return cached(c, c.docs, k, func() *document { return renderDocument(info, width, stylesFor(t)) })
+}
+
+// fitted returns the document a pane of width × height shows: each
+// section that fits the pane's height at the full width (the pane and
+// the scrollbar's room) is laid out at that width, so its right edge
+// lines up with the rules and the footer; a section that scrolls is laid
+// out at width, beside its scrollbar. Sessions with the same choice share
+// the document.
+func (c *cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
+	narrow := c.doc(info, width, t)
+	full := c.doc(info, width+scrollbarW, t)
+	var fits uint64
+	n := min(len(full.pages), 64) // later sections always keep the scrollbar's room
+	for i := range n {
+		if len(full.pages[i].lines) <= height {
+			fits |= 1 << i
+		}
+	}
+	switch {
+	case fits == 0:
+		return narrow
+	case n == len(full.pages) && fits == 1<<n-1:
+		return full
+	}
+	k := docKey{r: info.r, width: width, theme: t.key(), fits: fits}
+	return cached(c, c.docs, k, func() *document {
+		d := &document{pages: make([]page, len(narrow.pages))}
+		for i := range d.pages {
+			if i < n && fits&(1<<i) != 0 {
+				d.pages[i] = full.pages[i]
+			} else {
+				d.pages[i] = narrow.pages[i]
+			}
+		}
+		return d
+	})
 }
 
 // chrome returns the header, navigation and scrollbar cells for a frame

@@ -8,9 +8,17 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// maxFrame caps the width of everything on screen: long lines are hard to
-// read, so wide windows get a centred column instead.
+// maxFrame caps the width of everything on screen with tabs: long lines
+// are hard to read, so wide windows get a centred column instead.
 const maxFrame = 100
+
+// maxPane is the readable measure of the pane beside a sidebar: a wide
+// window's frame grows until the pane is this wide, then is centred.
+const maxPane = 92
+
+// scrollbarW is the room the scrollbar takes right of the pane (a space
+// and the track); a page that fits the pane has no scrollbar and uses it.
+const scrollbarW = 2
 
 // Windows at least this big get a sidebar instead of tabs.
 const (
@@ -41,7 +49,15 @@ func (m *Model) computeLayout() layout {
 		l.small = true
 		return l
 	}
+	side := w >= sidebarMinWidth && h >= sidebarMinHeight
 	l.frameW = min(w, maxFrame)
+	if side {
+		sideW := 5
+		for _, s := range m.info.sections {
+			sideW = max(sideW, 5+cellWidth(s.Title)+4)
+		}
+		l.frameW = min(w, 2*2+sideW+3+maxPane+scrollbarW)
+	}
 	l.frameX = (w - l.frameW) / 2
 	l.padX = 1
 	if l.frameW >= 60 {
@@ -65,21 +81,21 @@ func (m *Model) computeLayout() layout {
 	if l.tall {
 		bottom++
 	}
-	if w >= sidebarMinWidth && h >= sidebarMinHeight {
+	if side {
 		l.sideW = 5
 		for _, s := range m.info.sections {
 			l.sideW = max(l.sideW, 5+cellWidth(s.Title)+4)
 		}
 		l.sideW = min(l.sideW, l.innerW/3)
 		l.navY = top + 1
-		l.paneW = l.innerW - l.sideW - 3 - 2 // " │ " and the scrollbar
+		l.paneW = l.innerW - l.sideW - 3 - scrollbarW // " │ " and the scrollbar
 	} else {
 		l.navY = top
 		top += 2
 		if l.tall {
 			top++
 		}
-		l.paneW = l.innerW - 2
+		l.paneW = l.innerW - scrollbarW
 	}
 	if l.sideW > 0 {
 		top++ // the rule
@@ -293,7 +309,14 @@ func (m *Model) footer() (string, int) {
 	var left string
 	var lw int
 	if m.flash != "" {
-		t := truncate(m.flash, room)
+		t := m.flash
+		for _, alt := range m.flashAlts {
+			if cellWidth(t) <= room {
+				break
+			}
+			t = alt
+		}
+		t = truncate(t, room)
 		left, lw = st.Flash.Render(t), cellWidth(t)
 	} else {
 		left, lw = m.shortHelp(room)
@@ -316,10 +339,11 @@ func matchCount(s *searchState) string {
 // helpKey is what the footer's key help depends on. The rendered help is
 // shared between sessions like the pages.
 type helpKey struct {
-	mode  uint8 // an overlay, or helpSearch
-	mouse bool
-	width int
-	theme themeKey
+	mode   uint8 // an overlay, or helpSearch
+	mouse  bool
+	scroll bool // the pane scrolls: offer the scrolling keys
+	width  int
+	theme  themeKey
 }
 
 const helpSearch = 3
@@ -331,7 +355,8 @@ func (m *Model) shortHelp(width int) (string, int) {
 	if m.search != nil && m.overlay == overlayNone {
 		mode = helpSearch
 	}
-	r := shared.help(helpKey{mode: mode, mouse: m.mouse, width: width, theme: m.theme.key()}, m.keys)
+	scroll := len(m.pane.lines) > m.lay.paneH
+	r := shared.help(helpKey{mode: mode, mouse: m.mouse, scroll: scroll, width: width, theme: m.theme.key()}, m.keys)
 	return r.s, r.w
 }
 
@@ -339,7 +364,10 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 	var want []key.Binding
 	switch k.mode {
 	case uint8(overlayHelp):
-		want = []key.Binding{bind("esc", "close"), keys.Quit, bind("↑↓", "scroll")}
+		want = []key.Binding{bind("esc", "close"), keys.Quit}
+		if k.scroll {
+			want = append(want, bind("↑↓", "scroll"))
+		}
 	case uint8(overlayLinks):
 		want = []key.Binding{bind("enter", "copy"), bind("esc", "close"), bind("↑↓", "choose"), keys.Quit}
 	case helpSearch:
@@ -349,8 +377,11 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 		if !k.mouse {
 			mouse = bind("m", "mouse on")
 		}
-		want = []key.Binding{keys.Help, keys.Quit, bind("←→", "sections"), keys.Search, keys.Copy,
-			bind("↑↓", "scroll"), mouse}
+		want = []key.Binding{keys.Help, keys.Quit, bind("←→", "sections"), keys.Search, keys.Copy}
+		if k.scroll {
+			want = append(want, bind("↑↓", "scroll"))
+		}
+		want = append(want, mouse)
 	}
 	h := st.Help
 	sepW := cellWidth(h.ShortSeparator)

@@ -104,7 +104,8 @@ func (m *Model) helpLines() paneText {
 func (m *Model) linkLines() paneText {
 	st, w := m.st, m.lay.paneW
 	title, sub := "Links", " · enter copies the selected one"
-	out := []row{{st.OverlayTitle.Render(title) + st.Muted.Render(sub), len(title) + cellWidth(sub)}, {}}
+	out := make([]row, 0, 2+len(m.info.links))
+	out = append(out, row{st.OverlayTitle.Render(title) + st.Muted.Render(sub), len(title) + cellWidth(sub)}, row{})
 	lw := 0
 	for _, c := range m.info.links {
 		lw = max(lw, cellWidth(c.Label))
@@ -122,8 +123,10 @@ func (m *Model) linkLines() paneText {
 			num = strconv.Itoa(i+1) + " "
 		}
 		text := truncate(linkText(c), max(w-lw-6, 1))
-		out = append(out, row{mark + st.Key.Render(num) + ls.Render(label) + "  " + st.Link.Hyperlink(linkURI(c.URL)).Render(text),
-			6 + lw + cellWidth(text)})
+		out = append(out, row{
+			mark + st.Key.Render(num) + ls.Render(label) + "  " + st.Link.Hyperlink(linkURI(c.URL)).Render(text),
+			6 + lw + cellWidth(text),
+		})
 	}
 	for i, r := range out {
 		if r.w > w {

@@ -49,9 +49,11 @@ func event(b []byte) (tea.Msg, int) {
 	}
 	switch b[0] % 10 {
 	case 0, 1, 2:
-		names := []string{"tab", "shift+tab", "left", "right", "h", "l", "up", "down", "j", "k",
+		names := []string{
+			"tab", "shift+tab", "left", "right", "h", "l", "up", "down", "j", "k",
 			"pgup", "pgdown", "space", "ctrl+u", "ctrl+d", "g", "G", "home", "end", "/", "n", "N",
-			"enter", "esc", "?", "c", "L", "m", "t", "1", "3", "7", "9", "backspace", "ctrl+v", "q"}
+			"enter", "esc", "?", "c", "L", "m", "t", "1", "3", "7", "9", "backspace", "ctrl+v", "q",
+		}
 		n := names[arg(1)%len(names)]
 		return mustPress(n), 2
 	case 3:

@@ -213,52 +213,20 @@ func (b *builder) heading(s string) {
 	b.add(styled(s, b.w, b.st.Heading)...)
 }
 
+// overview leads with who the person is (the headline: the label, or
+// what they are doing now; then the summary), then every way to reach
+// them in full, what the résumé holds, and when it was last updated.
 func (b *builder) overview(info *resumeInfo, sec content.Section) {
 	st := b.st
+	for _, l := range info.r.Headline() {
+		b.add(styled(l, b.w, st.Label)...)
+	}
 	if len(sec.Entries) > 0 {
-		e := sec.Entries[0]
-		if e.Subtitle != "" {
-			b.add(styled(e.Subtitle, b.w, st.Label)...)
-			b.blank()
-		}
-		b.paragraphs(e.Summary, b.w, "")
+		b.paragraphs(sec.Entries[0].Summary, b.w, "")
 	}
 
 	if len(info.contacts) > 0 {
-		b.heading("Contact")
-		lw := 0
-		for _, c := range info.contacts {
-			lw = max(lw, cellWidth(c.Label))
-		}
-		lw = min(lw, b.w/3)
-		for _, c := range info.contacts {
-			label := truncate(c.Label, lw)
-			pad := strings.Repeat(" ", lw-cellWidth(label)+2)
-			vs := st.Link
-			if c.URL == "" {
-				vs = lipgloss.NewStyle()
-			} else {
-				vs = vs.Hyperlink(linkURI(c.URL))
-			}
-			vw := b.w - 2 - lw - 2
-			text := linkText(c)
-			if cellWidth(text) > vw {
-				text = shortURL(c) // the link still goes to the full address
-			}
-			if vw < 12 || (c.URL != "" && cellWidth(text) > vw) {
-				// Too narrow for two columns, or for the address beside
-				// its label: the value goes under the label, whole.
-				b.add("  " + st.Muted.Render(label))
-				if c.URL == "" {
-					b.add(indent(styled(text, b.w-4, vs), "    ", "    ")...)
-				} else {
-					b.add(indent(urlLines(linkText(c), b.w-4, vs), "    ", "    ")...)
-				}
-				continue
-			}
-			lines := styled(text, vw, vs)
-			b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
-		}
+		b.contacts(st, info.contacts)
 	}
 
 	if len(info.sections) > 1 {
@@ -283,6 +251,11 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 			head += strings.Repeat(" ", tw-cellWidth(s.Title)+2)
 			b.add(indent(flow(names, b.w-col, st.Muted, st.TagSep), head, strings.Repeat(" ", col))...)
 		}
+	}
+
+	if u := info.r.Updated(); u != "" {
+		b.blank()
+		b.add(styled("Last updated "+u, b.w, st.Muted)...)
 	}
 }
 
@@ -556,4 +529,43 @@ func percentEncode(u string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// contacts writes the Contact block: each label with its value beside it,
+// or under it when the pane is too narrow for both.
+func (b *builder) contacts(st *Styles, contacts []content.Contact) {
+	b.heading("Contact")
+	lw := 0
+	for _, c := range contacts {
+		lw = max(lw, cellWidth(c.Label))
+	}
+	lw = min(lw, b.w/3)
+	for _, c := range contacts {
+		label := truncate(c.Label, lw)
+		pad := strings.Repeat(" ", lw-cellWidth(label)+2)
+		vs := st.Link
+		if c.URL == "" {
+			vs = lipgloss.NewStyle()
+		} else {
+			vs = vs.Hyperlink(linkURI(c.URL))
+		}
+		vw := b.w - 2 - lw - 2
+		text := linkText(c)
+		if cellWidth(text) > vw {
+			text = shortURL(c) // the link still goes to the full address
+		}
+		if vw < 12 || (c.URL != "" && cellWidth(text) > vw) {
+			// Too narrow for two columns, or for the address beside
+			// its label: the value goes under the label, whole.
+			b.add("  " + st.Muted.Render(label))
+			if c.URL == "" {
+				b.add(indent(styled(text, b.w-4, vs), "    ", "    ")...)
+			} else {
+				b.add(indent(urlLines(linkText(c), b.w-4, vs), "    ", "    ")...)
+			}
+			continue
+		}
+		lines := styled(text, vw, vs)
+		b.add(indent(lines, "  "+st.Muted.Render(label)+pad, strings.Repeat(" ", lw+4))...)
+	}
 }

@@ -24,8 +24,10 @@ func matchedText(m *Model, mt match) string {
 }
 
 func TestSearchFindsPhrasesBrokenByWrapping(t *testing.T) {
-	queries := []string{"kernel bypass", "user-level", "kernel bypass strategy and user-level TCP stack",
-		"Tianyin Xu", "ZJU-UIUC Institute"}
+	queries := []string{
+		"kernel bypass", "user-level", "kernel bypass strategy and user-level TCP stack",
+		"Tianyin Xu", "ZJU-UIUC Institute",
+	}
 	for _, sz := range searchSizes {
 		for _, q := range queries {
 			t.Run(fmt.Sprintf("%dx%d/%s", sz[0], sz[1], q), func(t *testing.T) {

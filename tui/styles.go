@@ -2,6 +2,8 @@ package tui
 
 import (
 	"image/color"
+	"strconv"
+	"strings"
 	"sync"
 
 	"charm.land/bubbles/v2/help"
@@ -54,15 +56,41 @@ func themeProfile(k themeKey) colorprofile.Profile {
 		return colorprofile.ANSI
 	case themeMono:
 		return colorprofile.ASCII
+	default:
+		return colorprofile.TrueColor
 	}
-	return colorprofile.TrueColor
 }
 
 func themeDark(k themeKey) bool { return k == themeFullDark || k == themeANSIDark || k == themeMono }
 
+// LightFromEnv reads the background from COLORFGBG, which some terminals
+// set (rxvt, Konsole, iTerm2) and OpenSSH passes with SendEnv: "15;0" or
+// "0;default;15" name the foreground and background among the 16 ANSI
+// colours. It reports whether the background is light, and whether the
+// variable said (a background of "default" says nothing).
+func LightFromEnv(env []string) (light, ok bool) {
+	var v string
+	for _, kv := range env {
+		if rest, found := strings.CutPrefix(kv, "COLORFGBG="); found {
+			v = rest // the last one wins, as in a shell
+		}
+	}
+	if v == "" {
+		return false, false
+	}
+	parts := strings.Split(v, ";")
+	bg, err := strconv.Atoi(parts[len(parts)-1])
+	if err != nil || bg < 0 || bg > 15 {
+		return false, false
+	}
+	// 7 (white) and the bright colours but bright black (8) are light.
+	return bg == 7 || bg >= 9, true
+}
+
 // palette holds a theme's colours; nil means the terminal's default.
 type palette struct {
 	accent, accent2, tag, muted, faint, rule color.Color
+	line                                     color.Color // the timeline: quieter than text, plainer than a rule
 	matchFg, matchBg, curFg, curBg           color.Color
 	nameFg                                   color.Color
 }
@@ -71,7 +99,7 @@ var palettes = [themeCount]palette{
 	themeFullDark: {
 		accent: lipgloss.Color("#89B4FA"), accent2: lipgloss.Color("#CBA6F7"),
 		tag: lipgloss.Color("#94E2D5"), muted: lipgloss.Color("#A6ADC8"),
-		faint: lipgloss.Color("#7F849C"), rule: lipgloss.Color("#45475A"),
+		faint: lipgloss.Color("#7F849C"), rule: lipgloss.Color("#45475A"), line: lipgloss.Color("#6C7086"),
 		matchFg: lipgloss.Color("#1E1E2E"), matchBg: lipgloss.Color("#F9E2AF"),
 		curFg: lipgloss.Color("#1E1E2E"), curBg: lipgloss.Color("#FAB387"),
 		nameFg: lipgloss.Color("#1E1E2E"),
@@ -79,7 +107,7 @@ var palettes = [themeCount]palette{
 	themeFullLight: {
 		accent: lipgloss.Color("#1E66F5"), accent2: lipgloss.Color("#8839EF"),
 		tag: lipgloss.Color("#0F7B74"), muted: lipgloss.Color("#5C5F77"),
-		faint: lipgloss.Color("#7C7F93"), rule: lipgloss.Color("#BCC0CC"),
+		faint: lipgloss.Color("#7C7F93"), rule: lipgloss.Color("#BCC0CC"), line: lipgloss.Color("#9CA0B0"),
 		matchFg: lipgloss.Color("#4C4F69"), matchBg: lipgloss.Color("#FBE3A1"),
 		curFg: lipgloss.Color("#FFFFFF"), curBg: lipgloss.Color("#D7620B"),
 		nameFg: lipgloss.Color("#FFFFFF"),
@@ -88,14 +116,14 @@ var palettes = [themeCount]palette{
 	// make it the background colour. Only rules use it.
 	themeANSIDark: {
 		accent: lipgloss.BrightBlue, accent2: lipgloss.BrightMagenta,
-		tag: lipgloss.Cyan, muted: nil, faint: nil, rule: lipgloss.BrightBlack,
+		tag: lipgloss.Cyan, muted: nil, faint: nil, rule: lipgloss.BrightBlack, line: lipgloss.BrightBlack,
 		matchFg: lipgloss.Black, matchBg: lipgloss.Yellow,
 		curFg: lipgloss.Black, curBg: lipgloss.BrightYellow,
 		nameFg: lipgloss.Black,
 	},
 	themeANSILight: {
 		accent: lipgloss.Blue, accent2: lipgloss.Magenta,
-		tag: lipgloss.Cyan, muted: nil, faint: nil, rule: lipgloss.BrightBlack,
+		tag: lipgloss.Cyan, muted: nil, faint: nil, rule: lipgloss.BrightBlack, line: lipgloss.BrightBlack,
 		matchFg: lipgloss.Black, matchBg: lipgloss.Yellow,
 		curFg: lipgloss.White, curBg: lipgloss.Red,
 		nameFg: lipgloss.BrightWhite,
@@ -186,7 +214,7 @@ func NewStyles(t Theme) *Styles {
 	s.Link = fg(n.Underline(true), p.accent)
 	s.Muted = fg(n, p.muted)
 	s.Dot = fg(n, p.accent)
-	s.Line = fg(n, p.rule)
+	s.Line = fg(n, p.line)
 	s.Heading = fg(n.Bold(true), p.accent2)
 	s.Key = fg(n, p.faint)
 	s.MeterOn = fg(n, p.tag)

@@ -84,7 +84,10 @@ type Model struct {
 	mouse   bool // mouse captured: wheel scrolls, clicks open sections
 	overlay overlay
 	linkSel int
-	flash   string // a one-off message, cleared by the next key
+	flash   string // a one-off message, cleared by the next key or a resize
+	// flashAlts are shorter ways to say flash, longest first, for a
+	// footer too narrow for it.
+	flashAlts []string
 
 	search *searchState // nil when no search is open or shown
 }
@@ -123,7 +126,7 @@ func New(r *content.Resume, opts Options) *Model {
 			}
 		} else {
 			// The name comes from the visitor: it reaches the screen cleaned.
-			m.flash = "No section “" + clip(safetext.Line(opts.Section), 20) + "” here; showing " + m.info.sections[0].Title
+			m.setFlash("No section “" + clip(safetext.Line(opts.Section), 20) + "” here; showing " + m.info.sections[0].Title)
 		}
 	}
 	m.st = stylesFor(m.theme)
@@ -140,7 +143,11 @@ func (m *Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
+		w, h := max(msg.Width, 0), max(msg.Height, 0)
+		if w != m.width || h != m.height {
+			m.setFlash("") // said for the old window; the visitor has moved on
+		}
+		m.width, m.height = w, h
 		m.relayout()
 	case tea.BackgroundColorMsg:
 		if !m.themeChosen && msg.Color != nil && msg.IsDark() != m.theme.Dark {
@@ -174,7 +181,7 @@ func (m *Model) restyle() {
 // key handles a key press. Keys are matched through the one key map.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
-	m.flash = ""
+	m.setFlash("")
 	if m.search != nil && m.search.typing {
 		switch {
 		case msg.String() == "ctrl+c":
@@ -208,6 +215,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.closeOverlay() // any other key leaves help and does its job
+	case overlayNone:
 	case overlayLinks:
 		switch {
 		case key.Matches(msg, k.Close, k.Links):
@@ -262,7 +270,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.openOverlay(overlayHelp)
 	case key.Matches(msg, k.Links):
 		if len(m.info.links) == 0 {
-			m.flash = "This résumé has no links"
+			m.setFlash("This résumé has no links")
 			return nil
 		}
 		m.openOverlay(overlayLinks)
@@ -271,19 +279,25 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Mouse):
 		m.mouse = !m.mouse
 		if m.mouse {
-			m.flash = "Mouse on: the wheel scrolls, clicks open sections"
+			m.setFlash("Mouse on: the wheel scrolls, clicks open sections", "Mouse on")
 		} else {
-			m.flash = "Mouse off: select text with the mouse; m turns it back on"
+			m.setFlash("Mouse off: select text with the mouse; m turns it back on", "Mouse off: m turns it back on", "Mouse off")
 		}
 	case key.Matches(msg, k.Theme):
 		m.themeChosen = true
 		m.theme.Dark = !m.theme.Dark
 		m.restyle()
 		if m.theme.key() == themeMono {
-			m.flash = "This terminal shows no colour; the theme is the same"
+			m.setFlash("This terminal shows no colour; the theme is the same")
 		}
 	}
 	return nil
+}
+
+// setFlash shows a one-off message in the footer; alts are shorter ways
+// to say it, longest first, for when it does not fit.
+func (m *Model) setFlash(msg string, alts ...string) {
+	m.flash, m.flashAlts = msg, alts
 }
 
 // scrollKey scrolls the pane for the scrolling keys and reports whether
@@ -332,13 +346,13 @@ func (m *Model) setActive(i int) {
 func (m *Model) copyEmail() tea.Cmd {
 	if m.info.email == "" {
 		if len(m.info.links) == 0 {
-			m.flash = "This résumé has no e-mail address or links"
+			m.setFlash("This résumé has no e-mail address or links")
 			return nil
 		}
 		m.openOverlay(overlayLinks)
 		return nil
 	}
-	m.flash = "Sent to your clipboard: " + m.info.email
+	m.setFlash("Sent to your clipboard: "+m.info.email, "Copied "+m.info.email, "Copied to your clipboard", "Copied")
 	return tea.SetClipboard(m.info.email)
 }
 
@@ -348,7 +362,7 @@ func (m *Model) copyLink() tea.Cmd {
 	}
 	c := m.info.links[m.linkSel]
 	text := linkText(c)
-	m.flash = "Sent to your clipboard: " + text
+	m.setFlash("Sent to your clipboard: "+text, "Copied "+text, "Copied to your clipboard", "Copied")
 	return tea.SetClipboard(text)
 }
 
@@ -382,7 +396,7 @@ func (m *Model) wheel(ms tea.Mouse) {
 	if !m.mouse {
 		return
 	}
-	m.flash = ""
+	m.setFlash("")
 	d := 0
 	switch ms.Button {
 	case tea.MouseWheelDown:
@@ -410,7 +424,7 @@ func (m *Model) click(ms tea.Mouse) {
 	if !m.mouse || ms.Button != tea.MouseLeft || l.small || m.chrome == nil {
 		return
 	}
-	m.flash = ""
+	m.setFlash("")
 	x, y := ms.X-l.frameX-l.padX, ms.Y-l.navY
 	if l.sideW > 0 {
 		if x >= 0 && x < l.sideW && y >= 0 && y < min(len(m.info.sections), l.paneH) {
@@ -516,7 +530,7 @@ func (m *Model) acceptSearch() {
 		return
 	}
 	if len(s.matches) == 0 {
-		m.flash = "Not found: " + clip(s.query, 30)
+		m.setFlash("Not found: " + clip(s.query, 30))
 		m.search = nil
 		m.showPage()
 	}
@@ -536,7 +550,7 @@ func (m *Model) stepMatch(d int) {
 	s := m.search
 	if s == nil || len(s.matches) == 0 {
 		if s == nil {
-			m.flash = "Press / to search"
+			m.setFlash("Press / to search")
 		}
 		return
 	}
@@ -575,7 +589,7 @@ func (m *Model) relayout() {
 	if m.lay.small {
 		return
 	}
-	m.doc = shared.doc(m.info, m.lay.paneW, m.theme)
+	m.doc = shared.fitted(m.info, m.lay.paneW, m.lay.paneH, m.theme)
 	m.chrome = shared.chrome(m.info, m.lay.innerW, m.lay.sideW, m.theme)
 	m.vp.SetWidth(m.lay.paneW)
 	m.vp.SetHeight(m.lay.paneH)
@@ -604,6 +618,7 @@ func (m *Model) showPage() {
 		m.setPane(m.linkLines())
 		m.vp.SetYOffset(off)
 		return
+	case overlayNone:
 	}
 	p := m.doc.pages[m.active]
 	text := paneText{lines: p.lines, widths: p.widths}

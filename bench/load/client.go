@@ -84,7 +84,7 @@ func (d *Dialer) Open(ctx context.Context) (*Session, error) {
 		User: d.User,
 		// The servers measured are started by the load tool on loopback
 		// with fresh host keys; there is nothing to pin.
-		HostKeyCallback: ssh.InsecureIgnoreHostKey(), //nolint:gosec
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(),
 	}
 	if d.Signer != nil {
 		cfg.Auth = []ssh.AuthMethod{ssh.PublicKeys(d.Signer)}
@@ -244,10 +244,10 @@ func (s *Session) Alive() bool {
 }
 
 // Quiet waits until no output has arrived for q since the call or the last
-// output, whichever is later, at most max.
-func (s *Session) Quiet(q, max time.Duration) error {
+// output, whichever is later, at most limit.
+func (s *Session) Quiet(q, limit time.Duration) error {
 	called := time.Now()
-	deadline := called.Add(max)
+	deadline := called.Add(limit)
 	for {
 		s.mu.Lock()
 		last := s.lastRead
@@ -260,7 +260,7 @@ func (s *Session) Quiet(q, max time.Duration) error {
 			return nil
 		}
 		if now.After(deadline) {
-			return fmt.Errorf("output still flowing after %v", max)
+			return fmt.Errorf("output still flowing after %v", limit)
 		}
 		select {
 		case <-time.After(last.Add(q).Sub(now)):

@@ -233,7 +233,7 @@ func keys(ctx context.Context, d *Dialer, o Options, r *Run) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	if err := s.Quiet(quiet, maxQuiet); err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func keys(ctx context.Context, d *Dialer, o Options, r *Run) error {
 	if s, _, err = openFirstFrame(ctx, d); err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	if err := s.Quiet(quiet, maxQuiet); err != nil {
 		return err
 	}
@@ -489,7 +489,7 @@ func closedChannel(ctx context.Context, srv *Server, d *Dialer, o Options, r *Ru
 		r.ClosedChanNote = firstLine(err.Error())
 		return
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	_ = s.CloseSession()
 	if err := sleep(ctx, 200*time.Millisecond); err != nil {
 		return

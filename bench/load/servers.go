@@ -178,7 +178,7 @@ func (s *Server) Profile(ctx context.Context, kind, path string) error {
 	if err != nil {
 		return fmt.Errorf("profile %s: %w", kind, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("profile %s: %s", kind, resp.Status)
 	}
@@ -187,7 +187,7 @@ func (s *Server) Profile(ctx context.Context, kind, path string) error {
 		return err
 	}
 	if _, err := io.Copy(f, resp.Body); err != nil {
-		f.Close()
+		_ = f.Close()
 		return fmt.Errorf("profile %s: %w", kind, err)
 	}
 	return f.Close()
@@ -223,7 +223,7 @@ func (s *Server) waitListening(ctx context.Context, timeout time.Duration) error
 // Stop ends the server and every process it started, by their ids, and
 // removes its state directory.
 func (s *Server) Stop() {
-	defer os.RemoveAll(s.dir)
+	defer func() { _ = os.RemoveAll(s.dir) }()
 	pids, _ := descendants(s.PID())
 	for _, p := range pids {
 		_ = syscall.Kill(p, syscall.SIGTERM)
@@ -357,8 +357,10 @@ LogLevel ERROR
 	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		return nil, fmt.Errorf("write passwd: %w", err)
 	}
-	s.wrap = []string{"unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-		`mount --bind "$0" /etc/passwd && exec "$@"`, filepath.Join(dir, "passwd"), bins[OpenSSH]}
+	s.wrap = []string{
+		"unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+		`mount --bind "$0" /etc/passwd && exec "$@"`, filepath.Join(dir, "passwd"), bins[OpenSSH],
+	}
 	return args, nil
 }
 

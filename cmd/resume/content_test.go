@@ -37,22 +37,36 @@ func TestValidateBadFiles(t *testing.T) {
 		line             int    // 0: the problem has no position
 		want             string // in the message
 	}{
-		{"bad date", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021-13\"}]}", 2,
-			`work[0].startDate: "2021-13" is not a date (want YYYY, YYYY-MM or YYYY-MM-DD`},
-		{"bad URL", "r.yaml", "basics:\n  name: A\n  url: example.com\n", 3,
-			`basics.url: "example.com" is not a URL (want an absolute URL such as https://example.com/)`},
-		{"bad e-mail", "r.yaml", "basics:\n  name: A\n  email: a.example.com\n", 3,
-			`basics.email: "a.example.com" is not an e-mail address (want one such as name@example.com)`},
-		{"wrong type", "r.json", "{\"basics\": {\"name\": \"A\"},\n\n \"skills\": {\"name\": \"Go\"}}", 3,
-			`skills: is an object (want an array)`},
-		{"JSON syntax error", "r.json", "{\n  \"basics\": {\"name\": \"A\",}\n}", 2,
-			`syntax error: invalid character '}' looking for beginning of object key string`},
-		{"YAML syntax error", "r.yaml", "basics:\n  name: A\n  summary: [unclosed\n", 3,
-			`syntax error:`},
+		{
+			"bad date", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021-13\"}]}", 2,
+			`work[0].startDate: "2021-13" is not a date (want YYYY, YYYY-MM or YYYY-MM-DD`,
+		},
+		{
+			"bad URL", "r.yaml", "basics:\n  name: A\n  url: example.com\n", 3,
+			`basics.url: "example.com" is not a URL (want an absolute URL such as https://example.com/)`,
+		},
+		{
+			"bad e-mail", "r.yaml", "basics:\n  name: A\n  email: a.example.com\n", 3,
+			`basics.email: "a.example.com" is not an e-mail address (want one such as name@example.com)`,
+		},
+		{
+			"wrong type", "r.json", "{\"basics\": {\"name\": \"A\"},\n\n \"skills\": {\"name\": \"Go\"}}", 3,
+			`skills: is an object (want an array)`,
+		},
+		{
+			"JSON syntax error", "r.json", "{\n  \"basics\": {\"name\": \"A\",}\n}", 2,
+			`syntax error: invalid character '}' looking for beginning of object key string`,
+		},
+		{
+			"YAML syntax error", "r.yaml", "basics:\n  name: A\n  summary: [unclosed\n", 3,
+			`syntax error:`,
+		},
 		{"empty file", "r.json", "", 1, `file is empty (want a JSON Resume document`},
 		{"no name", "r.yaml", "basics:\n  label: Engineer\n", 2, `basics.name: is missing (want the person's name)`},
-		{"oversize file", "r.json", `{"basics": {"name": "` + strings.Repeat("a", content.MaxSize) + `"}}`, 0,
-			`file is 1048600 bytes, over the size limit (want at most 1048576 bytes, 1 MiB)`},
+		{
+			"oversize file", "r.json", `{"basics": {"name": "` + strings.Repeat("a", content.MaxSize) + `"}}`, 0,
+			`file is 1048600 bytes, over the size limit (want at most 1048576 bytes, 1 MiB)`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,12 +46,13 @@ type exitError struct{ code int }
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 func isExitError(err error) bool {
-	_, ok := err.(exitError)
-	return ok
+	var e exitError
+	return errors.As(err, &e)
 }
 
 func exitCode(err error) int {
-	if e, ok := err.(exitError); ok {
+	var e exitError
+	if errors.As(err, &e) {
 		return e.code
 	}
 	return 1

@@ -7,9 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/internal/hostkey"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/server"
 )
 
@@ -61,10 +60,8 @@ func TestApplyEnv(t *testing.T) {
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "resume")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		goTool = "go"
-	}
+	// go test puts its own toolchain first on the test's PATH.
+	goTool := "go"
 	args := []string{"build", "-o", bin}
 	if raceEnabled {
 		args = append(args, "-race")
@@ -74,35 +71,6 @@ func buildBinary(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// lockedBuffer is a bytes.Buffer safe for a writer and a reader.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, within)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // TestServeSIGTERM starts the real binary (with no subcommand, settings
@@ -124,11 +92,11 @@ func TestServeSIGTERM(t *testing.T) {
 	}
 	exited := make(chan error, 1)
 	addrc := make(chan string, 1)
-	logs := &lockedBuffer{}
+	logs := &testutil.Buffer{}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			logs.Write(append(sc.Bytes(), '\n'))
+			_, _ = logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
 				addrc <- line.Addr
@@ -170,7 +138,7 @@ func TestServeSIGTERM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
+	out := &testutil.Buffer{}
 	s.Stdout = out
 	stdin, err := s.StdinPipe() // open: end of input would end the TUI
 	if err != nil {
@@ -183,7 +151,7 @@ func TestServeSIGTERM(t *testing.T) {
 	if err := s.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, 10*time.Second, "the TUI draws", func() bool { return strings.Contains(out.String(), "Wenging Luo") })
+	testutil.Eventually(t, 10*time.Second, "the TUI draws", func() bool { return strings.Contains(out.String(), "Wenging Luo") })
 
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -23,18 +23,18 @@ var (
 	ErrUnhealthy = errors.New("unhealthy")
 )
 
-// LocalAddr turns a listen address into one to dial on this machine: a
-// wildcard host (":23234", "0.0.0.0:23234", "[::]:23234") becomes the
-// loopback address of the same family, so the server's own RESUME_ADDR can
-// be given to the check unchanged.
 // ClientVersion is the SSH client version the check announces, so that the
 // server can keep its own health checks out of the info log.
 const ClientVersion = "SSH-2.0-resume-healthcheck"
 
+// LocalAddr turns a listen address into one to dial on this machine: a
+// wildcard host (":23234", "0.0.0.0:23234", "[::]:23234") becomes the
+// loopback address of the same family, so the server's own RESUME_ADDR can
+// be given to the check unchanged.
 func LocalAddr(listen string) (string, error) {
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
-		return "", fmt.Errorf("%w %q: %v (want HOST:PORT or :PORT)", ErrBadAddr, listen, err)
+		return "", fmt.Errorf("%w %q: %w (want HOST:PORT or :PORT)", ErrBadAddr, listen, err)
 	}
 	if port == "" || port == "0" {
 		return "", fmt.Errorf("%w %q: a check needs the port the server listens on", ErrBadAddr, listen)
@@ -61,7 +61,7 @@ func SSH(ctx context.Context, addr string) (fingerprint string, err error) {
 	if err != nil {
 		return "", err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	// The handshake reads with no deadline of its own; bound it by ctx, and
 	// by an explicit close in case the deadline is not honoured.
 	if dl, ok := ctx.Deadline(); ok {
@@ -69,7 +69,7 @@ func SSH(ctx context.Context, addr string) (fingerprint string, err error) {
 			return "", err
 		}
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 
 	cfg := &gossh.ClientConfig{
@@ -105,7 +105,7 @@ func SSH(ctx context.Context, addr string) (fingerprint string, err error) {
 func HTTP(ctx context.Context, addr string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
 	if err != nil {
-		return fmt.Errorf("%w %q: %v", ErrBadAddr, addr, err)
+		return fmt.Errorf("%w %q: %w", ErrBadAddr, addr, err)
 	}
 	client := &http.Client{
 		// No proxy from the environment, no keep-alive: one request to the
@@ -118,7 +118,7 @@ func HTTP(ctx context.Context, addr string) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%w: GET /healthz: %s", ErrUnhealthy, resp.Status)

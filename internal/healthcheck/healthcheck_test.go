@@ -81,9 +81,9 @@ func sshServer(t *testing.T, cfg *gossh.ServerConfig) string {
 				}
 				go gossh.DiscardRequests(reqs)
 				for ch := range chans {
-					ch.Reject(gossh.Prohibited, "no")
+					_ = ch.Reject(gossh.Prohibited, "no")
 				}
-				sc.Wait()
+				_ = sc.Wait()
 			})
 		}
 	})
@@ -101,7 +101,7 @@ func TestSSHHealthy(t *testing.T) {
 		"none auth": func() *gossh.ServerConfig { return &gossh.ServerConfig{NoClientAuth: true} },
 		"keyboard-interactive without questions": func() *gossh.ServerConfig {
 			return &gossh.ServerConfig{
-				KeyboardInteractiveCallback: func(c gossh.ConnMetadata, ask gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
+				KeyboardInteractiveCallback: func(_ gossh.ConnMetadata, ask gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
 					_, err := ask("", "", nil, nil)
 					return nil, err
 				},
@@ -203,7 +203,7 @@ func TestSSHUnhealthy(t *testing.T) {
 
 func TestHTTP(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	ok := httptest.NewServer(mux)
 	t.Cleanup(ok.Close)
 	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

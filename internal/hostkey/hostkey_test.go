@@ -17,6 +17,8 @@ import (
 	"testing"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 func TestLoadOrCreateMakesPrivateKeyOnce(t *testing.T) {
@@ -252,7 +254,7 @@ func TestSSHFPMatchesSSHKeygen(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ssh-keygen -l: %v", err)
 			}
-			_, comment, _, _, err := gossh.ParseAuthorizedKey(mustRead(t, path+".pub"))
+			_, comment, _, _, err := gossh.ParseAuthorizedKey(testutil.MustRead(t, path+".pub"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,13 +263,4 @@ func TestSSHFPMatchesSSHKeygen(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

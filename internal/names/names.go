@@ -72,19 +72,19 @@ func Resolve(typed string, cands []Candidate) Result {
 		name string
 		d    int
 	}
-	var close []near
+	var nearby []near
 	for _, c := range cands {
 		best := limit + 1
 		for _, s := range spellings(c) {
 			best = min(best, distance(typed, s))
 		}
 		if best <= limit {
-			close = append(close, near{c.Name, best})
+			nearby = append(nearby, near{c.Name, best})
 		}
 	}
-	slices.SortStableFunc(close, func(a, b near) int { return a.d - b.d })
+	slices.SortStableFunc(nearby, func(a, b near) int { return a.d - b.d })
 	var out Result
-	for _, n := range close {
+	for _, n := range nearby {
 		out.Suggest = append(out.Suggest, n.name)
 	}
 	return out

@@ -7,7 +7,11 @@ import (
 
 func TestResolve(t *testing.T) {
 	cands := []Candidate{
-		{Name: "text"}, {Name: "markdown"}, {Name: "json"}, {Name: "help"}, {Name: "version"},
+		{Name: "text"},
+		{Name: "markdown"},
+		{Name: "json"},
+		{Name: "help"},
+		{Name: "version"},
 		{Name: "overview", Aliases: []string{"Overview"}},
 		{Name: "education", Aliases: []string{"Education"}},
 		{Name: "experience", Aliases: []string{"Experience"}},
@@ -54,8 +58,15 @@ func TestDistance(t *testing.T) {
 	for _, tt := range []struct {
 		a, b string
 		d    int
-	}{{"", "", 0}, {"a", "", 1}, {"text", "text", 0}, {"txet", "text", 1}, {"tetx", "text", 1},
-		{"kitten", "sitting", 3}, {"réumé", "résumé", 1}} {
+	}{
+		{"", "", 0},
+		{"a", "", 1},
+		{"text", "text", 0},
+		{"txet", "text", 1},
+		{"tetx", "text", 1},
+		{"kitten", "sitting", 3},
+		{"réumé", "résumé", 1},
+	} {
 		if got := distance(tt.a, tt.b); got != tt.d {
 			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
 		}

@@ -260,12 +260,14 @@ func appendMouse(buf []byte, from, to tea.MouseMode) []byte {
 		buf = append(buf, ansi.ResetModeMouseButtonEvent...)
 	case tea.MouseModeAllMotion:
 		buf = append(buf, ansi.ResetModeMouseAnyEvent...)
+	case tea.MouseModeNone:
 	}
 	switch to {
 	case tea.MouseModeCellMotion:
 		buf = append(buf, ansi.SetModeMouseButtonEvent...)
 	case tea.MouseModeAllMotion:
 		buf = append(buf, ansi.SetModeMouseAnyEvent...)
+	case tea.MouseModeNone:
 	}
 	if from == tea.MouseModeNone {
 		buf = append(buf, ansi.SetModeMouseExtSgr...)

@@ -112,7 +112,7 @@ func TestRenderCursorAndTitle(t *testing.T) {
 	}
 }
 
-func TestRenderZeroSize(t *testing.T) {
+func TestRenderZeroSize(_ *testing.T) {
 	r := New(0, 0)
 	_ = r.Render(nil, view("x"))
 	r.Resize(-1, -5)

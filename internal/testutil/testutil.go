@@ -4,6 +4,7 @@
 package testutil
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -173,4 +174,18 @@ func CheckInert(t testing.TB, what, s string) {
 			t.Errorf("%s holds the payload %q of an escape sequence", what, word)
 		}
 	}
+}
+
+// SampleLeaves is every non-empty string of the JSON Resume sample with its
+// key (see Leaves), and the sample's bytes: what a renderer must not lose.
+func SampleLeaves(t testing.TB) ([][2]string, []byte) {
+	t.Helper()
+	b := MustRead(t, SamplePath())
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var vals [][2]string
+	Leaves(doc, "", &vals)
+	return vals, b
 }

@@ -2,7 +2,6 @@ package markdown_test
 
 import (
 	"encoding/json"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -36,17 +35,8 @@ func TestDefaultHasEverySeedFact(t *testing.T) {
 }
 
 func TestSampleLosesNoValue(t *testing.T) {
-	b, err := os.ReadFile(testutil.SamplePath())
-	if err != nil {
-		t.Fatal(err)
-	}
+	vals, b := testutil.SampleLeaves(t)
 	r := mustParse(t, "sample.resume.json", string(b))
-	var doc any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var vals [][2]string
-	testutil.Leaves(doc, "", &vals)
 	out := testutil.Squash(unmarkdown(markdown.Render(r)))
 	for _, kv := range vals {
 		want := kv[1]
@@ -81,8 +71,10 @@ func TestHostileStringsComeOutInert(t *testing.T) {
 	for name, bad := range testutil.Hostile {
 		t.Run(name, func(t *testing.T) {
 			doc := map[string]any{
-				"basics": map[string]any{"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
-					"profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}}},
+				"basics": map[string]any{
+					"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
+					"profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}},
+				},
 				"work": []any{map[string]any{"name": "W" + bad, "highlights": []any{"h" + bad}, "keywords": []any{"k" + bad}}},
 			}
 			src, err := json.Marshal(doc)

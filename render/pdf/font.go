@@ -65,7 +65,7 @@ func ParseFont(name string, data []byte) (*Font, error) {
 	}
 	sf, err := sfnt.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotTrueType, err)
+		return nil, fmt.Errorf("%w: %w", ErrNotTrueType, err)
 	}
 	if sf.NumGlyphs() < 2 {
 		return nil, fmt.Errorf("%w: it has no glyphs", ErrNotTrueType)
@@ -149,7 +149,7 @@ func subsetTag(runes []rune) string {
 	slices.Sort(runes)
 	h := fnv.New64a()
 	for _, r := range runes {
-		_ = binary.Write(h, binary.LittleEndian, int32(r))
+		_ = binary.Write(h, binary.LittleEndian, r)
 	}
 	v := h.Sum64()
 	tag := make([]byte, 6)

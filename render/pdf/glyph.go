@@ -26,7 +26,8 @@ type GlyphProblem struct {
 }
 
 func (p GlyphProblem) String() string {
-	var chars, codes []string
+	chars := make([]string, 0, len(p.Runes))
+	codes := make([]string, 0, len(p.Runes))
 	for _, r := range p.Runes {
 		chars = append(chars, string(r))
 		codes = append(codes, fmt.Sprintf("U+%04X", r))

@@ -161,6 +161,7 @@ func (d *doc) font(face faceID) *Font {
 		return d.fam.italic
 	case faceSmallCaps:
 		return d.fam.smallCaps
+	case faceRegular:
 	}
 	return d.fam.regular
 }

@@ -95,8 +95,10 @@ func fonts(t testing.TB, path string) []fontRow {
 			t.Fatalf("pdffonts line %q", l)
 		}
 		n := len(f)
-		rows = append(rows, fontRow{name: f[0], typ: strings.Join(f[1:n-6], " "),
-			embedded: f[n-5] == "yes", subset: f[n-4] == "yes", unicode: f[n-3] == "yes"})
+		rows = append(rows, fontRow{
+			name: f[0], typ: strings.Join(f[1:n-6], " "),
+			embedded: f[n-5] == "yes", subset: f[n-4] == "yes", unicode: f[n-3] == "yes",
+		})
 	}
 	return rows
 }
@@ -144,10 +146,12 @@ func links(t testing.TB, path string) []annot {
 			if a.Subtype != "/Link" || len(a.Rect) != 4 {
 				continue
 			}
-			out = append(out, annot{page: i + 1,
-				x0: min(a.Rect[0], a.Rect[2]), y0: min(a.Rect[1], a.Rect[3]),
+			out = append(out, annot{
+				page: i + 1,
+				x0:   min(a.Rect[0], a.Rect[2]), y0: min(a.Rect[1], a.Rect[3]),
 				x1: max(a.Rect[0], a.Rect[2]), y1: max(a.Rect[1], a.Rect[3]),
-				uri: strings.TrimPrefix(a.A.URI, "u:")})
+				uri: strings.TrimPrefix(a.A.URI, "u:"),
+			})
 		}
 	}
 	return out

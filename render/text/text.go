@@ -98,7 +98,7 @@ func (w *textWriter) wrap(text, first string) {
 	rest := strings.Repeat(" ", ansi.StringWidth(first))
 	avail := w.width - len(rest)
 	if avail < 10 { // too narrow to indent: use the whole width
-		first, rest, avail = strings.TrimLeft(first, " "), "", w.width
+		first, avail = strings.TrimLeft(first, " "), w.width
 		if ansi.StringWidth(first) >= avail/2 {
 			first = ""
 		}
@@ -192,9 +192,7 @@ func wrapWords(text string, limit int) []string {
 			continue
 		}
 		parts := strings.Split(ansi.Hardwrap(word, limit, false), "\n")
-		for _, p := range parts[:len(parts)-1] {
-			lines = append(lines, p)
-		}
+		lines = append(lines, parts[:len(parts)-1]...)
 		last := parts[len(parts)-1]
 		cur.WriteString(last)
 		curW = ansi.StringWidth(last)

@@ -127,16 +127,7 @@ func TestCacheConcurrent(t *testing.T) {
 
 func TestSampleLosesNoValue(t *testing.T) {
 	r := loadSample(t)
-	b, err := os.ReadFile(testutil.SamplePath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var vals [][2]string
-	testutil.Leaves(doc, "", &vals)
+	vals, _ := testutil.SampleLeaves(t)
 	out := testutil.Squash(text.Render(r, 80))
 	for _, kv := range vals {
 		want := kv[1]
@@ -153,8 +144,10 @@ func TestHostileStringsComeOutInert(t *testing.T) {
 	for name, bad := range testutil.Hostile {
 		t.Run(name, func(t *testing.T) {
 			doc := map[string]any{
-				"basics": map[string]any{"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
-					"profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}}},
+				"basics": map[string]any{
+					"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
+					"profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}},
+				},
 				"work":   []any{map[string]any{"name": "W" + bad, "highlights": []any{"h" + bad}, "keywords": []any{"k" + bad}}},
 				"skills": []any{map[string]any{"name": "S", "ranking": "A" + bad + " > B"}},
 			}

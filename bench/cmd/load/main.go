@@ -93,7 +93,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 
 	rep, err := load.RunAll(ctx, root, tmp, names, o)
 	if err != nil {
