@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/laphets/resume/internal/hostkey"
+	"github.com/laphets/resume/store"
 )
 
 // Config is everything the server can be told at start-up. The command line
@@ -98,6 +100,28 @@ type Config struct {
 	// ReloadInterval is how often the content file is checked for changes;
 	// 0 checks only on SIGHUP. --reload-interval, RESUME_RELOAD_INTERVAL.
 	ReloadInterval time.Duration
+
+	// DatabaseURL keeps the messages in PostgreSQL (postgres://...), so
+	// that replicas share one inbox; empty keeps them in SQLite,
+	// DataDir/messages.db. --database-url, RESUME_DATABASE_URL.
+	DatabaseURL string
+	// OwnerKeysFile lists the owner's public keys (authorized_keys
+	// format); a session that proved one of them may read the inbox.
+	// Empty: nobody can, over SSH. --owner-keys, RESUME_OWNER_KEYS.
+	OwnerKeysFile string
+	// NotifyURL receives each new message as a JSON POST, retried with
+	// backoff from a durable outbox; empty is off. --notify-url,
+	// RESUME_NOTIFY_URL.
+	NotifyURL string
+	// NotifyRetry is the first retry delay of a failed notification; it
+	// doubles up to ten minutes. --notify-retry, RESUME_NOTIFY_RETRY.
+	NotifyRetry time.Duration
+	// MessagesPerIP and MessagesPerKey cap the messages one address (IPv6:
+	// /64) and one SSH key may send per clock hour; MessagesPerDay caps
+	// them all per UTC day. 0 turns one off. --messages-per-ip,
+	// RESUME_MESSAGES_PER_IP; --messages-per-key, RESUME_MESSAGES_PER_KEY;
+	// --messages-per-day, RESUME_MESSAGES_PER_DAY.
+	MessagesPerIP, MessagesPerKey, MessagesPerDay int
 }
 
 // Defaults that are safe on the public internet.
@@ -113,6 +137,7 @@ const (
 	DefaultBurstPerIP         = 10
 	DefaultShutdownGrace      = 10 * time.Second
 	DefaultReloadInterval     = 5 * time.Second
+	DefaultNotifyRetry        = 5 * time.Second
 )
 
 // DefaultConfig returns the configuration used when nothing is set.
@@ -132,6 +157,23 @@ func DefaultConfig() Config {
 		LogLevel:           "info",
 		ShutdownGrace:      DefaultShutdownGrace,
 		ReloadInterval:     DefaultReloadInterval,
+		NotifyRetry:        DefaultNotifyRetry,
+		MessagesPerIP:      store.DefaultLimits.PerAddressPerHour,
+		MessagesPerKey:     store.DefaultLimits.PerKeyPerHour,
+		MessagesPerDay:     store.DefaultLimits.PerDay,
+	}
+}
+
+// MessagesFile is the SQLite file of the messages, in the data directory.
+const MessagesFile = "messages.db"
+
+// StoreOptions are the options to open the message store with.
+func (c Config) StoreOptions() store.Options {
+	return store.Options{
+		DatabaseURL: c.DatabaseURL,
+		SQLitePath:  filepath.Join(c.DataDir, MessagesFile),
+		Limits:      store.Limits{PerAddressPerHour: c.MessagesPerIP, PerKeyPerHour: c.MessagesPerKey, PerDay: c.MessagesPerDay},
+		Outbox:      c.NotifyURL != "",
 	}
 }
 
@@ -229,6 +271,26 @@ func (c Config) Validate() error {
 	for _, p := range c.TrustedProxies {
 		if !p.IsValid() {
 			bad("proxy-protocol", "invalid network %v", p)
+		}
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("database-url", "must be a PostgreSQL URL, postgres://USER:PASSWORD@HOST:5432/DB (empty keeps messages in SQLite in --data-dir)")
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		bad("data-dir", "must be set for the message store (or give --database-url)")
+	}
+	if c.NotifyURL != "" {
+		if u, err := url.Parse(c.NotifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("notify-url", "must be an http:// or https:// URL (got %q)", c.NotifyURL)
+		}
+	}
+	positive("notify-retry", c.NotifyRetry)
+	for _, l := range []struct {
+		flag string
+		n    int
+	}{{"messages-per-ip", c.MessagesPerIP}, {"messages-per-key", c.MessagesPerKey}, {"messages-per-day", c.MessagesPerDay}} {
+		if l.n < 0 {
+			bad(l.flag, "must be 0 (no limit) or more (got %d)", l.n)
 		}
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {

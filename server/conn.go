@@ -133,7 +133,10 @@ func (c *conn) serverConfig() *gossh.ServerConfig {
 		// No password prompt: "none", any public key, and
 		// keyboard-interactive with no questions all succeed. OpenSSH and
 		// PuTTY try "none" first, so most visitors log auth=none and no key.
-		NoClientAuth: true,
+		// With owner keys, "none" fails, so that clients offer their keys
+		// and the owner's can be recognised; visitors without a key get
+		// in through keyboard-interactive, with no questions.
+		NoClientAuth: len(c.s.owners) == 0,
 		NoClientAuthCallback: func(m gossh.ConnMetadata) (*gossh.Permissions, error) {
 			c.authenticated(m, "none", nil)
 			return &gossh.Permissions{}, nil

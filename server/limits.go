@@ -23,6 +23,7 @@ const (
 	refuseConnSessions = "connection_sessions" // --max-sessions-per-conn on one connection
 	refuseRequest      = "request"             // a refused request: forwarding, agent, X11, subsystem
 	refuseEnv          = "env"                 // an env request over the caps
+	refuseInbox        = "inbox"               // the inbox asked for without the owner's key
 )
 
 // refusalLine is what a refused visitor reads before the connection

@@ -21,6 +21,7 @@ type metrics struct {
 	connections       prometheus.Gauge
 	panics            prometheus.Counter
 	reloads           *prometheus.CounterVec
+	messages          *prometheus.CounterVec
 }
 
 // Session kinds, the label of the session metrics.
@@ -66,9 +67,13 @@ func newMetrics() *metrics {
 			Name: "resume_content_reloads_total",
 			Help: "Content reloads, by result (ok, invalid).",
 		}, []string{"result"}),
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "resume_messages_total",
+			Help: "Messages visitors sent, by result (accepted, invalid, rate_limited, error).",
+		}, []string{"result"}),
 	}
 	m.reg.MustRegister(m.sessionsActive, m.sessionsTotal, m.sessionDuration, m.refusals,
-		m.handshakeFailures, m.connections, m.panics, m.reloads,
+		m.handshakeFailures, m.connections, m.panics, m.reloads, m.messages,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Show every kind from the start, at zero.

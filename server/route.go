@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/internal/names"
 	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
@@ -16,17 +17,20 @@ import (
 
 // route is what a session does, decided once from its command and PTY.
 type route struct {
-	kind    string    // kindTUI, kindPlain or kindCommand
-	command string    // with kindCommand: text, markdown, json, pdf, help, version; "" for a refusal
-	width   int       // with text: the --width asked for, 0 for the default
-	paper   pdf.Paper // with pdf: the page size
-	section string    // with kindTUI: the section to open, "" for the first
-	err     string    // with a refusal: the one line for stderr
+	kind    string        // kindTUI, kindPlain or kindCommand
+	command string        // with kindCommand: text, markdown, json, pdf, help, version; "" for a refusal
+	width   int           // with text: the --width asked for, 0 for the default
+	paper   pdf.Paper     // with pdf: the page size
+	section string        // with kindTUI: the section to open, "" for the first
+	err     string        // with a refusal: the one line for stderr
+	from    string        // with message: the --from value
+	inbox   inbox.Command // with inbox: what to do
+	usage   string        // with inbox: the arguments' problem, told only to the owner
 }
 
 // commands are the names ssh host NAME runs, in the order help lists
 // them; a new command goes here and in parseRoute's switch.
-var commands = []string{cmdText, cmdMarkdown, cmdJSON, cmdPDF, cmdHelp, cmdVersion}
+var commands = []string{cmdText, cmdMarkdown, cmdJSON, cmdPDF, cmdMessage, cmdInbox, cmdHelp, cmdVersion}
 
 // The commands' names.
 const (
@@ -34,12 +38,14 @@ const (
 	cmdMarkdown = "markdown"
 	cmdJSON     = "json"
 	cmdPDF      = "pdf"
+	cmdMessage  = "message"
+	cmdInbox    = "inbox"
 	cmdHelp     = "help"
 	cmdVersion  = "version"
 )
 
 // commandList names the commands, for help and refusals.
-const commandList = "text [--width N], markdown, json, pdf [--paper a4|letter], help, version"
+const commandList = "text [--width N], markdown, json, pdf [--paper a4|letter], message --from \"NAME <CONTACT>\", inbox, help, version"
 
 // parseRoute routes a session. raw is the exec command as sent ("" for a
 // shell), pty whether the visitor has a terminal, secs the résumé's
@@ -66,7 +72,9 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 	case len(res.Ambiguous) > 0:
 		return refusal(fmt.Sprintf("%q could mean %s", clientString(typed), names.Or(res.Ambiguous)))
 	case !res.Found() && len(res.Suggest) > 0:
-		return refusal(fmt.Sprintf("unknown command %q; did you mean %s?", clientString(typed), names.Or(res.Suggest)))
+		r := refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
+		r.err += ". Did you mean " + names.Or(res.Suggest) + "?"
+		return r
 	case !res.Found():
 		return refusal(fmt.Sprintf("unknown command %q", clientString(typed)))
 	}
@@ -83,6 +91,22 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 			return refusal(err)
 		}
 		return route{kind: kindCommand, command: name, paper: p}
+	case cmdMessage:
+		from, usage := parseFromArgs(rest)
+		switch {
+		case usage != "":
+			return route{kind: kindCommand, err: "resume: " + usage}
+		case pty:
+			return route{kind: kindCommand, err: "resume: message reads the message from standard input; run it without -t (ssh HOST message --from ... < note.txt), or press c in the interactive résumé"}
+		}
+		return route{kind: kindCommand, command: name, from: from}
+	case cmdInbox:
+		c, err := inbox.Parse(rest)
+		rt := route{kind: kindCommand, command: name, inbox: c}
+		if err != nil {
+			rt.usage = err.Error()
+		}
+		return rt
 	case cmdMarkdown, cmdJSON, cmdHelp, cmdVersion:
 		if len(rest) > 0 {
 			return refusal(fmt.Sprintf("%s takes no arguments", name))
@@ -190,6 +214,8 @@ func helpText(r *content.Resume, sections []string, ssh string, width int) strin
 		{ssh + " markdown", "Markdown"},
 		{ssh + " json", "the JSON Resume document (jsonresume.org)"},
 		{ssh + " pdf > resume.pdf", "the PDF, A4 (--paper letter: US Letter)"},
+		{ssh + " message --from FROM", `leave the owner a message, read from standard input; FROM is "Name <e-mail, phone or URL>"`},
+		{ssh + " inbox [read|delete ID]", "the owner's inbox, for the owner's SSH key only (--json for scripts)"},
 		{ssh + " help", "this help"},
 		{ssh + " version", "the server's version"},
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/tui"
 )
 
@@ -42,6 +43,9 @@ type Server struct {
 	limiter *ipLimiter
 	ssh     *ssh.Server
 	hostKey gossh.Signer
+
+	store  store.Store // nil: messages are refused
+	owners ownerKeys   // the keys that may read the inbox
 
 	// newModel builds a session's TUI model: tui.New.
 	newModel func(*content.Resume, tui.Options) tea.Model
@@ -62,7 +66,7 @@ type Server struct {
 // New validates cfg, loads the content (an invalid file is an error listing
 // every problem) and the host key (created on first start), and builds the
 // server. It does not listen yet.
-func New(cfg Config, logger *slog.Logger) (*Server, error) {
+func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 	err := cfg.Validate()
 	if err != nil {
 		return nil, err
@@ -81,6 +85,10 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	owners, err := loadOwnerKeys(cfg.OwnerKeysFile)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:     cfg,
 		log:     logger,
@@ -94,6 +102,10 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		conns:     map[ssh.Context]*conn{},
 		drained:   make(chan struct{}),
 		lingering: make(chan struct{}, maxLingering),
+		owners:    owners,
+	}
+	for _, o := range opts {
+		o(s)
 	}
 	if created {
 		logger.Info("created host key", "file", cfg.HostKeyPath(), "fingerprint", s.Fingerprint())
@@ -229,6 +241,12 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	case cmdPDF:
 		s.writePDF(ss, rt.paper)
 		return
+	case "message":
+		s.runMessage(ss, rt)
+		return
+	case "inbox":
+		s.runInbox(ss, rt)
+		return
 	}
 	_, _ = io.WriteString(ss, out)
 }
@@ -266,7 +284,7 @@ func (ss *session) plainWidth(asked int) int {
 }
 
 // setExitCode sets the status the session exits with.
-func (ss *session) setExitCode(code int) {
+func (ss *session) setExitCode(code int) { //nolint:unparam // every failure is 1 today; the status stays the caller's to say
 	ss.mu.Lock()
 	ss.exitCode = code
 	ss.mu.Unlock()

@@ -419,17 +419,37 @@ func (m *Model) tooSmall() []row {
 		cmd = "ssh host"
 	}
 	st := m.st
+	size := strconv.Itoa(m.width) + "×" + strconv.Itoa(m.height)
+	need := strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight)
+	type line struct {
+		s  string
+		st interface{ Render(...string) string }
+	}
+	// From the fullest to the tersest; the first that fits the window's
+	// height is shown. The command always comes whole, wrapped between
+	// words: it is the one thing a visitor needs from this screen.
+	variants := [][]line{
+		{
+			{"Window too small", st.Title},
+			{"This window is " + size + "; the résumé needs at least " + need + ".", st.Plain},
+			{"Enlarge the window, or read it as plain text:", st.Muted},
+		},
+		{{"Window too small: " + size + ", needs " + need + ".", st.Title}, {"Plain text:", st.Muted}},
+		{{"Too small; plain text:", st.Title}},
+		nil,
+	}
 	var rows []row
-	add := func(s string, style interface{ Render(...string) string }) {
-		for _, l := range wrap(s, w) {
-			rows = append(rows, row{style.Render(l), cellWidth(l)})
+	for _, v := range variants {
+		rows = rows[:0]
+		for _, l := range append(v, line{cmd + " text", st.Ranking}) {
+			for _, s := range wrap(l.s, w) {
+				rows = append(rows, row{l.st.Render(s), cellWidth(s)})
+			}
+		}
+		if len(rows) <= m.height {
+			break
 		}
 	}
-	add("Window too small", st.Title)
-	add("This window is "+strconv.Itoa(m.width)+"×"+strconv.Itoa(m.height)+
-		"; the résumé needs at least "+strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight)+".", st.Plain)
-	add("Enlarge the window, or read it as plain text:", st.Muted)
-	add(cmd+" text", st.Ranking)
 	// Centre the message when there is room.
 	if pad := (m.height - len(rows)) / 2; pad > 0 {
 		rows = append(make([]row, pad), rows...)

@@ -190,3 +190,19 @@ func TestOverviewLeadsWithWhoAndWhen(t *testing.T) {
 		t.Errorf("no last update:\n%s", strings.Join(page, "\n"))
 	}
 }
+
+// The window-too-small screen always shows the whole plain-text command,
+// saying less around it as the window gets shorter.
+func TestTooSmallShowsTheWholeCommand(t *testing.T) {
+	cmd := "ssh -p 23234 <host> text"
+	for w := 20; w < MinWidth; w++ {
+		for h := 3; h < MinHeight; h++ {
+			m := New(content.Default(), Options{Width: w, Height: h, SSHCommand: "ssh -p 23234 <host>"})
+			got := strings.Join(strings.Fields(plainView(m)), " ")
+			if !strings.Contains(got, cmd) {
+				t.Errorf("%dx%d: the command is not whole on screen: %q", w, h, got)
+			}
+			checkFits(t, m, w, h, "too small")
+		}
+	}
+}

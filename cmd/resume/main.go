@@ -81,6 +81,7 @@ func newRootCmd() *cobra.Command {
 		newHealthcheckCmd(),
 		newFingerprintCmd(),
 		newKeygenCmd(),
+		newInboxCmd(),
 	)
 	return root
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/laphets/resume/server"
+	"github.com/laphets/resume/store"
 )
 
 // envPrefix names every flag's environment twin: --max-session is
@@ -47,6 +48,13 @@ func serveFlags(fs *pflag.FlagSet, cfg *server.Config, proxies *string) {
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on SIGTERM or SIGINT, how long to wait for sessions before closing them")
 	fs.StringVar(&cfg.PDFFont, "pdf-font", cfg.PDFFont, "TrueType (.ttf) font file for the PDF, for scripts the Go fonts lack (default: the Go fonts)")
 	fs.DurationVar(&cfg.ReloadInterval, "reload-interval", cfg.ReloadInterval, "how often to check the content file for changes; 0 reloads on SIGHUP only")
+	storeFlags(fs, cfg)
+	fs.StringVar(&cfg.OwnerKeysFile, "owner-keys", cfg.OwnerKeysFile, "the owner's public keys (authorized_keys format): who may read the inbox over SSH")
+	fs.StringVar(&cfg.NotifyURL, "notify-url", cfg.NotifyURL, "POST each new message as JSON to this URL (Slack/Mattermost-style webhooks work); off when empty")
+	fs.DurationVar(&cfg.NotifyRetry, "notify-retry", cfg.NotifyRetry, "first retry delay of a failed notification; doubles up to 10m")
+	fs.IntVar(&cfg.MessagesPerIP, "messages-per-ip", cfg.MessagesPerIP, "messages one address (IPv6: /64) may send per hour; 0: no limit")
+	fs.IntVar(&cfg.MessagesPerKey, "messages-per-key", cfg.MessagesPerKey, "messages one SSH key may send per hour; 0: no limit")
+	fs.IntVar(&cfg.MessagesPerDay, "messages-per-day", cfg.MessagesPerDay, "messages accepted from everybody per UTC day; 0: no limit")
 	fs.VisitAll(func(f *pflag.Flag) {
 		f.Usage += " (env " + envName(f.Name) + ")"
 	})
@@ -103,12 +111,22 @@ SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
 			if err != nil {
 				return err
 			}
-			srv, err := server.New(cfg, logger)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			st, err := openStore(ctx, cfg)
 			if err != nil {
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
+			defer func() { _ = st.Close() }() // after Run: the sessions are gone
+			srv, err := server.New(cfg, logger, server.WithStore(st))
+			if err != nil {
+				return err
+			}
+			if cfg.NotifyURL != "" {
+				hook := &store.Webhook{URL: cfg.NotifyURL, Retry: cfg.NotifyRetry, Log: logger.With("component", "webhook")}
+				go hook.Run(ctx, st)
+			}
+			logger.Info("messages", "store", st.Engine(), "owner_keys", cfg.OwnerKeysFile != "", "notify", cfg.NotifyURL != "")
 			return srv.Run(ctx, hangups(ctx))
 		},
 	}

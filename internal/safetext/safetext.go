@@ -233,3 +233,27 @@ func emojiPart(r rune) bool {
 // isTag reports whether r is a tag character, used after 🏴 in the flags
 // of subdivisions (🏴󠁧󠁢󠁳󠁣󠁴󠁿).
 func isTag(r rune) bool { return r >= '\U000E0020' && r <= '\U000E007F' }
+
+// Allow is the allowlist for text a stranger writes that is stored and
+// shown later (a visitor's message): after Clean has removed escape
+// sequences whole, only printable characters (letters, marks, numbers,
+// punctuation, symbols and the space), newlines when multiline, and the
+// joiners and tags of emoji sequences that Clean kept are left. Everything
+// else (controls, format and private-use characters, unassigned code
+// points, surrogates) is dropped, so a character Unicode adds tomorrow
+// cannot slip through a list of what to remove.
+func Allow(s string, multiline bool) string {
+	s = clean(s, !multiline)
+	keep := func(r rune) bool {
+		return r == '\n' || r == zwj || isTag(r) || r != utf8.RuneError && unicode.IsPrint(r)
+	}
+	if !strings.ContainsFunc(s, func(r rune) bool { return !keep(r) }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if keep(r) {
+			return r
+		}
+		return -1
+	}, s)
+}

@@ -113,3 +113,39 @@ func FuzzClean(f *testing.F) {
 		assertInert(t, l, true)
 	})
 }
+
+func TestAllow(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		multiline      bool
+	}{
+		{"plain", "Jane Roe", "Jane Roe", false},
+		{"newline kept in a body", "a\nb", "a\nb", true},
+		{"newline in a line", "a\nb", "a b", false},
+		{"emoji sequences", "👩‍💻 🏳️‍🌈 👍🏽", "👩‍💻 🏳️‍🌈 👍🏽", false},
+		{"OSC title", "a\x1b]0;pwned\x07b", "ab", true},
+		{"OSC 52", "x\x1b]52;c;cm0gLXJmIH4K\x07y", "xy", true},
+		{"OSC 8", "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "click", true},
+		{"CSI clear", "\x1b[2J\x1b[Hhi", "hi", true},
+		{"CR and BS", "safe\rEVIL\b\b", "safeEVIL", true},
+		{"C1 CSI", "a\u009b2Jb", "ab", true},
+		{"RLO and ZWSP", "a\u202eb\u200bc", "abc", true},
+		{"private use", "a\ue000b", "ab", true},
+		{"unassigned", "a\U000E01F0b\U0010FFFEc", "abc", true},
+		{"invalid UTF-8", "a\xffb", "ab", true},
+		{"noncharacter", "a\ufdd0b", "ab", true},
+		{"CJK", "罗文庆", "罗文庆", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Allow(tt.in, tt.multiline)
+			if got != tt.want {
+				t.Errorf("Allow(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := Allow(got, tt.multiline); again != got {
+				t.Errorf("Allow is not idempotent: %q -> %q", got, again)
+			}
+			assertInert(t, got, !tt.multiline)
+		})
+	}
+}
