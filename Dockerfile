@@ -36,17 +36,19 @@ RUN mkdir -p /empty/data
 FROM scratch
 ARG VERSION=dev
 LABEL org.opencontainers.image.title="resume" \
-      org.opencontainers.image.description="A résumé served over SSH as an interactive terminal app" \
+      org.opencontainers.image.description="A résumé served over SSH as an interactive terminal app, and on the web" \
       org.opencontainers.image.version="$VERSION"
 COPY --from=build /src/dist/resume /resume
 COPY --from=build --chown=65532:65532 /empty/data /data
 USER 65532:65532
 ENV RESUME_ADDR=:23234 \
+    RESUME_HTTP_ADDR=:23280 \
     RESUME_DATA_DIR=/data
 VOLUME /data
-# SSH, and the metrics listener (/metrics, /healthz) when it is turned on
-# with RESUME_METRICS_ADDR=:9234; it is off by default.
-EXPOSE 23234/tcp 9234/tcp
+# SSH, HTTP (the web page, text, JSON), and the metrics listener (/metrics,
+# /healthz) when it is turned on with RESUME_METRICS_ADDR=:9234; it is off
+# by default.
+EXPOSE 23234/tcp 23280/tcp 9234/tcp
 # Exec form: there is no shell in the image.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
     CMD ["/resume", "healthcheck"]

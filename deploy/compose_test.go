@@ -55,8 +55,11 @@ func TestCompose(t *testing.T) {
 		t.Errorf("build: %v", err)
 	}
 
-	if len(s.Ports) != 1 {
-		t.Fatalf("ports %+v: want only SSH published", s.Ports)
+	if len(s.Ports) != 2 {
+		t.Fatalf("ports %+v: want SSH and HTTP published", s.Ports)
+	}
+	if got, want := strconv.Itoa(int(s.Ports[1].Target)), port(t, img.env["RESUME_HTTP_ADDR"]); got != want || s.Ports[1].Published != "8080" {
+		t.Errorf("HTTP: container port %s published on %s, want the image's %s on 8080", got, s.Ports[1].Published, want)
 	}
 	if got, want := strconv.Itoa(int(s.Ports[0].Target)), port(t, img.env["RESUME_ADDR"]); got != want {
 		t.Errorf("container port %s, the image listens on %s", got, want)

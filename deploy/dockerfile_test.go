@@ -244,8 +244,12 @@ func TestDockerfileFinalImage(t *testing.T) {
 	if sshPort != "23234" {
 		t.Errorf("ENV RESUME_ADDR=%q, want port 23234", img.env["RESUME_ADDR"])
 	}
-	if !slices.Contains(img.exposed, sshPort+"/tcp") || !slices.Contains(img.exposed, metricsPort+"/tcp") {
-		t.Errorf("EXPOSE %v, want %s/tcp (SSH) and %s/tcp (metrics)", img.exposed, sshPort, metricsPort)
+	httpPort := port(t, img.env["RESUME_HTTP_ADDR"])
+	if httpPort != "23280" {
+		t.Errorf("ENV RESUME_HTTP_ADDR=%q, want port 23280", img.env["RESUME_HTTP_ADDR"])
+	}
+	if !slices.Contains(img.exposed, sshPort+"/tcp") || !slices.Contains(img.exposed, httpPort+"/tcp") || !slices.Contains(img.exposed, metricsPort+"/tcp") {
+		t.Errorf("EXPOSE %v, want %s/tcp (SSH), %s/tcp (HTTP) and %s/tcp (metrics)", img.exposed, sshPort, httpPort, metricsPort)
 	}
 	if len(img.entrypoint) != 1 || !filepath.IsAbs(img.entrypoint[0]) {
 		t.Fatalf("ENTRYPOINT %q, want the binary's absolute path alone", img.entrypoint)

@@ -199,7 +199,7 @@ func (r *imageRoot) start(t *testing.T) *server {
 	t.Helper()
 	argv := append(append([]string{}, r.img.entrypoint...), r.img.cmd...)
 	// Port 0: the kernel picks a free port and the server logs it.
-	cmd := r.command(argv, "RESUME_ADDR=127.0.0.1:0", "RESUME_LOG_FORMAT=json")
+	cmd := r.command(argv, "RESUME_ADDR=127.0.0.1:0", "RESUME_HTTP_ADDR=127.0.0.1:0", "RESUME_LOG_FORMAT=json")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -39,6 +40,7 @@ var kinds = map[string]func() any{
 	"v1/Service":                    func() any { return new(corev1.Service) },
 	"apps/v1/Deployment":            func() any { return new(appsv1.Deployment) },
 	"policy/v1/PodDisruptionBudget": func() any { return new(policyv1.PodDisruptionBudget) },
+	"networking.k8s.io/v1/Ingress":  func() any { return new(networkingv1.Ingress) },
 }
 
 // decodeStrict decodes one manifest into its API type, refusing unknown
@@ -98,7 +100,9 @@ func TestKubernetesFilesDecodeStrictly(t *testing.T) {
 // kustomized holds the objects `kubectl apply -k` would send.
 type kustomized struct {
 	deployment *appsv1.Deployment
-	service    *corev1.Service
+	service    *corev1.Service // SSH
+	httpSvc    *corev1.Service
+	ingress    *networkingv1.Ingress
 	pdb        *policyv1.PodDisruptionBudget
 	namespace  *corev1.Namespace
 	secrets    []*corev1.Secret
@@ -161,7 +165,13 @@ func kustomize(t *testing.T, extra map[string][]byte, components ...string) (*ku
 			}
 			out.deployment = o
 		case *corev1.Service:
-			out.service = o
+			if o.Name == "resume-http" {
+				out.httpSvc = o
+			} else {
+				out.service = o
+			}
+		case *networkingv1.Ingress:
+			out.ingress = o
 		case *policyv1.PodDisruptionBudget:
 			out.pdb = o
 		case *corev1.Namespace:
@@ -172,8 +182,8 @@ func kustomize(t *testing.T, extra map[string][]byte, components ...string) (*ku
 			out.configMaps = append(out.configMaps, o)
 		}
 	}
-	if out.deployment == nil || out.service == nil || out.pdb == nil || out.namespace == nil {
-		t.Fatal("kustomize build lacks a Deployment, Service, PodDisruptionBudget or Namespace")
+	if out.deployment == nil || out.service == nil || out.httpSvc == nil || out.ingress == nil || out.pdb == nil || out.namespace == nil {
+		t.Fatal("kustomize build lacks a Deployment, Service (SSH or HTTP), Ingress, PodDisruptionBudget or Namespace")
 	}
 	return out, nil
 }
@@ -305,6 +315,10 @@ func TestKubernetesKustomization(t *testing.T) {
 		if p := port(t, env["RESUME_ADDR"]); p != strconv.Itoa(int(sshPort)) || p != port(t, img.env["RESUME_ADDR"]) {
 			t.Errorf("RESUME_ADDR port %s, container port %d, image %s: want one port", p, sshPort, img.env["RESUME_ADDR"])
 		}
+		httpPort := containerPort(t, c, "http")
+		if p := port(t, env["RESUME_HTTP_ADDR"]); p != strconv.Itoa(int(httpPort)) || p != port(t, img.env["RESUME_HTTP_ADDR"]) {
+			t.Errorf("RESUME_HTTP_ADDR port %s, container port %d, image %s: want one port", p, httpPort, img.env["RESUME_HTTP_ADDR"])
+		}
 		metrics := containerPort(t, c, "metrics")
 		if p := port(t, env["RESUME_METRICS_ADDR"]); p != strconv.Itoa(int(metrics)) || p != metricsPort {
 			t.Errorf("RESUME_METRICS_ADDR port %s, container port %d: want %s", p, metrics, metricsPort)
@@ -341,6 +355,20 @@ func TestKubernetesKustomization(t *testing.T) {
 		}
 		if len(s.Ports) != 1 || s.Ports[0].Port != 22 || s.Ports[0].TargetPort != intstr.FromString("ssh") || s.Ports[0].Protocol != corev1.ProtocolTCP {
 			t.Errorf("Service ports %+v, want only 22/TCP to the ssh port", s.Ports)
+		}
+		hs := k.httpSvc.Spec
+		if hs.Type != corev1.ServiceTypeClusterIP || len(hs.Ports) != 1 || hs.Ports[0].TargetPort != intstr.FromString("http") ||
+			!labels.Set(hs.Selector).AsSelector().Matches(labels.Set(d.Spec.Template.Labels)) {
+			t.Errorf("HTTP Service %+v, want a ClusterIP to the pods' http port", hs)
+		}
+		var backends []string
+		for _, r := range k.ingress.Spec.Rules {
+			for _, p := range r.HTTP.Paths {
+				backends = append(backends, p.Backend.Service.Name+":"+p.Backend.Service.Port.Name)
+			}
+		}
+		if !slices.Equal(backends, []string{k.httpSvc.Name + ":http"}) || len(k.ingress.Spec.TLS) == 0 {
+			t.Errorf("Ingress backends %v (TLS %v), want only %s:http, over TLS", backends, k.ingress.Spec.TLS, k.httpSvc.Name)
 		}
 		sel, err := metav1.LabelSelectorAsSelector(k.pdb.Spec.Selector)
 		if err != nil || !sel.Matches(labels.Set(d.Spec.Template.Labels)) {

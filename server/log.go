@@ -3,7 +3,6 @@ package server
 import (
 	"io"
 	"log/slog"
-	"unicode/utf8"
 
 	"github.com/laphets/resume/internal/safetext"
 )
@@ -36,17 +35,4 @@ const maxLogString = 200
 // version, command, TERM) safe for a log: escape sequences, controls and
 // bidi overrides are removed, it is one line, and it is cut to
 // maxLogString bytes at a character boundary.
-func clientString(s string) string {
-	if len(s) > 4*maxLogString {
-		s = s[:4*maxLogString] // bound the sanitiser's work first
-	}
-	s = safetext.Line(s)
-	if len(s) <= maxLogString {
-		return s
-	}
-	cut := maxLogString
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func clientString(s string) string { return safetext.Short(s, maxLogString) }

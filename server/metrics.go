@@ -107,3 +107,7 @@ func (s *Server) MetricsHandler() http.Handler {
 	}
 	return mux
 }
+
+// Registry is the registry /metrics serves, for the HTTP side to add its
+// metrics to.
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }

@@ -225,7 +225,7 @@ func helpText(r *content.Resume, sections []string, ssh string, width int) strin
 	}
 	// Two columns when the descriptions keep a readable measure; else
 	// each description goes under its command.
-	const indent, gap, minDesc = 2, 3, 24
+	const indent, gap, minDesc = 2, 3, 40
 	twoCols := indent+col+gap+minDesc <= width
 	for _, r := range rows {
 		if twoCols {

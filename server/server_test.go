@@ -82,15 +82,21 @@ func TestSSHCommand(t *testing.T) {
 
 func TestHelpShowsPublicHost(t *testing.T) {
 	r := content.Default()
-	got := helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com", 80)
-	for _, want := range []string{
-		"  ssh -p 2222 cv.example.com   ",
-		"  ssh -t -p 2222 cv.example.com SECTION   ",
-		"  ssh -p 2222 cv.example.com json   ",
-		"Sections: overview\n",
+	// Wide enough, descriptions go beside the commands; at 80 columns
+	// they go under them, so that neither is squeezed.
+	var got string
+	for width, wants := range map[int][]string{
+		160: {"  ssh -p 2222 cv.example.com   ", "  ssh -t -p 2222 cv.example.com SECTION   ", "  ssh -p 2222 cv.example.com json   "},
+		80: {
+			"  ssh -p 2222 cv.example.com\n      the interactive résumé", "  ssh -t -p 2222 cv.example.com SECTION\n",
+			"  ssh -p 2222 cv.example.com json\n      the JSON Resume document",
+		},
 	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("help lacks %q:\n%s", want, got)
+		got = helpText(r, []string{"overview"}, "ssh -p 2222 cv.example.com", width)
+		for _, want := range append(wants, "Sections: overview\n") {
+			if !strings.Contains(got, want) {
+				t.Errorf("help at %d lacks %q:\n%s", width, want, got)
+			}
 		}
 	}
 	if strings.Contains(got, "<host>") {

@@ -58,3 +58,17 @@ func BenchmarkRenderDocument(b *testing.B) {
 		renderDocument(info, 76, st)
 	}
 }
+
+// BenchmarkSearch is one query over every section, run on each key typed
+// into the search: a phrase across a line break, and a word found often.
+func BenchmarkSearch(b *testing.B) {
+	m := newModel(b, "", 80, 24)
+	for _, q := range []string{"kernel bypass", "golang"} {
+		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				findMatches(m.doc, q)
+			}
+		})
+	}
+}

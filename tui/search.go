@@ -93,56 +93,53 @@ func decoration(r rune) bool {
 
 // matchFrom matches q at byte i of line li, following the paragraph onto
 // the next lines when the line ends first. It also returns the byte where
-// the match ends on its last line.
+// the match ends on its last line. Cells are counted only for a match.
 func matchFrom(lines []string, spans [][2]int, li, i int, q []rune) (match, int, bool) {
-	mt := match{line: li, start: ansi.StringWidth(lines[li][:i])}
-	cur := hit{line: li, start: mt.start}
-	// next moves to the start of the following line of the paragraph.
-	next := func() bool {
-		if li+1 >= len(lines) || spans[li+1][0] == spans[li+1][1] {
-			return false
-		}
-		cur.end = ansi.StringWidth(lines[li][:i])
-		if li == mt.line {
-			mt.end = cur.end
-		} else {
-			mt.more = append(mt.more, cur)
-		}
-		li++
-		i = spans[li][0]
-		cur = hit{line: li, start: ansi.StringWidth(lines[li][:i])}
-		return true
-	}
+	first, firstAt := li, i
+	// Where each line's piece ends, in bytes, for the lines left behind.
+	var ends []int
 	for k, want := range q {
 		line, end := lines[li], spans[li][1]
+		if want != ' ' && i < end {
+			got, size := utf8.DecodeRuneInString(line[i:])
+			if got != want && unicode.ToLower(got) != unicode.ToLower(want) {
+				return match{}, 0, false
+			}
+			i += size
+			continue
+		}
 		if want == ' ' {
 			n := i
 			for n < end && line[n] == ' ' {
 				n++
 			}
-			switch {
-			case n > i:
+			if n > i {
 				i = n
-			case i == end && next():
-			default:
+				continue
+			}
+		}
+		// At the end of the line: on to the next line of the paragraph,
+		// where a space in q is the line break and a letter goes on a
+		// word broken at a hyphen or at the edge.
+		if i < end || k == 0 || li+1 >= len(lines) || spans[li+1][0] == spans[li+1][1] {
+			return match{}, 0, false
+		}
+		ends = append(ends, i)
+		li++
+		i = spans[li][0]
+		if want != ' ' {
+			got, size := utf8.DecodeRuneInString(lines[li][i:])
+			if got != want && unicode.ToLower(got) != unicode.ToLower(want) {
 				return match{}, 0, false
 			}
-			continue
+			i += size
 		}
-		if i == end && (k == 0 || !next()) {
-			return match{}, 0, false
-		}
-		got, size := utf8.DecodeRuneInString(lines[li][i:])
-		if got != want && unicode.ToLower(got) != unicode.ToLower(want) {
-			return match{}, 0, false
-		}
-		i += size
 	}
-	cur.end = ansi.StringWidth(lines[li][:i])
-	if li == mt.line {
-		mt.end = cur.end
-	} else {
-		mt.more = append(mt.more, cur)
+	ends = append(ends, i)
+	mt := match{line: first, start: ansi.StringWidth(lines[first][:firstAt]), end: ansi.StringWidth(lines[first][:ends[0]])}
+	for n, e := range ends[1:] {
+		l := first + 1 + n
+		mt.more = append(mt.more, hit{line: l, start: ansi.StringWidth(lines[l][:spans[l][0]]), end: ansi.StringWidth(lines[l][:e])})
 	}
 	return mt, i, true
 }

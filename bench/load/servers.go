@@ -248,6 +248,7 @@ var oursWants = [][2]string{
 	{"--reload-interval", "0"},
 	{"--shutdown-grace", "1s"},
 	{"--log-level", "error"},
+	{"--http-addr", ""},
 }
 
 func oursArgs(ctx context.Context, bin, addr, dir string) ([]string, error) {

@@ -39,7 +39,7 @@ func startProc(t *testing.T, bin, dir string, env ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), append([]string{
-		"RESUME_ADDR=127.0.0.1:0", "RESUME_DATA_DIR=" + dir,
+		"RESUME_ADDR=127.0.0.1:0", "RESUME_HTTP_ADDR=127.0.0.1:0", "RESUME_DATA_DIR=" + dir,
 		"RESUME_LOG_FORMAT=json", "RESUME_SHUTDOWN_GRACE=2s",
 	}, env...)...)
 	stderr, err := cmd.StderrPipe()

@@ -3,17 +3,21 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/laphets/resume/internal/version"
 	"github.com/laphets/resume/server"
 	"github.com/laphets/resume/store"
+	"github.com/laphets/resume/web"
 )
 
 // envPrefix names every flag's environment twin: --max-session is
@@ -55,6 +59,10 @@ func serveFlags(fs *pflag.FlagSet, cfg *server.Config, proxies *string) {
 	fs.IntVar(&cfg.MessagesPerIP, "messages-per-ip", cfg.MessagesPerIP, "messages one address (IPv6: /64) may send per hour; 0: no limit")
 	fs.IntVar(&cfg.MessagesPerKey, "messages-per-key", cfg.MessagesPerKey, "messages one SSH key may send per hour; 0: no limit")
 	fs.IntVar(&cfg.MessagesPerDay, "messages-per-day", cfg.MessagesPerDay, "messages accepted from everybody per UTC day; 0: no limit")
+}
+
+// envHelp says each flag's environment variable in its help.
+func envHelp(fs *pflag.FlagSet) {
 	fs.VisitAll(func(f *pflag.Flag) {
 		f.Usage += " (env " + envName(f.Name) + ")"
 	})
@@ -82,16 +90,21 @@ func applyEnv(fs *pflag.FlagSet) error {
 // root command's, so `resume` alone serves.
 func newServeCmd() *cobra.Command {
 	cfg := server.DefaultConfig()
-	var proxies string
+	webCfg := web.DefaultConfig()
+	var proxies, webProxies string
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the résumé over SSH (the default command)",
+		Short: "Serve the résumé over SSH and HTTP (the default command)",
 		Long: `Serve runs the SSH server: a terminal gets the interactive résumé, no
 terminal gets plain text, and "ssh HOST json|markdown|text|help|version"
-gets that output. Every flag can also be set by its environment variable.
-SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
+gets that output. Beside it, on --http-addr, the web twin: the page for
+browsers, text for curl, /resume.txt, /resume.md, /resume.json and /ssh.
+Both serve the same content and reload it together. Every flag can also be
+set by its environment variable. SIGTERM or SIGINT shuts down gracefully;
+SIGHUP reloads the content file.`,
 		Example: `  resume serve
   resume serve --addr :22 --content me.yaml --metrics-addr 127.0.0.1:9234
+  resume serve --public-host resume.example.com --public-url https://resume.example.com
   RESUME_DATA_DIR=/data RESUME_CONTENT=/data/resume.json resume`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -105,6 +118,9 @@ SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
 			}
 			cfg.TrustedProxies = nets
 			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			if err := parseWebConfig(&webCfg, webProxies); err != nil {
 				return err
 			}
 			logger, err := server.NewLogger(cmd.ErrOrStderr(), cfg.LogFormat, cfg.LogLevel)
@@ -127,11 +143,46 @@ SIGTERM or SIGINT shuts down gracefully; SIGHUP reloads the content file.`,
 				go hook.Run(ctx, st)
 			}
 			logger.Info("messages", "store", st.Engine(), "owner_keys", cfg.OwnerKeysFile != "", "notify", cfg.NotifyURL != "")
-			return srv.Run(ctx, hangups(ctx))
+			if webCfg.Addr == "" {
+				return srv.Run(ctx, hangups(ctx))
+			}
+			webCfg.SSH = sshInfo(cfg, webCfg.PublicURL, srv.HostKey())
+			webCfg.Version = version.String()
+			// The web side serves the résumé the SSH side loaded, and
+			// renders again when a reload swaps it.
+			ws, err := web.New(webCfg, logger, srv.Resume, srv.Registry())
+			if err != nil {
+				return err
+			}
+			hln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", webCfg.Addr)
+			if err != nil {
+				return fmt.Errorf("listen http: %w", err)
+			}
+			return runBoth(ctx, srv, ws, hln, cfg.ShutdownGrace)
 		},
 	}
 	serveFlags(cmd.Flags(), &cfg, &proxies)
+	webFlags(cmd.Flags(), &webCfg, &webProxies)
+	envHelp(cmd.Flags())
 	return cmd
+}
+
+// runBoth runs the SSH and HTTP servers until ctx ends or either fails,
+// then shuts both down.
+func runBoth(ctx context.Context, srv *server.Server, ws *web.Server, hln net.Listener, grace time.Duration) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	webErr := make(chan error, 1)
+	go func() {
+		webErr <- ws.Run(ctx, hln, grace)
+		cancel()
+	}()
+	err := srv.Run(ctx, hangups(ctx))
+	cancel()
+	if werr := <-webErr; err == nil {
+		err = werr
+	}
+	return err
 }
 
 // serveGCPercent is the garbage collector's target for the server unless

@@ -18,6 +18,7 @@ import (
 	"github.com/laphets/resume/internal/hostkey"
 	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/server"
+	"github.com/laphets/resume/web"
 )
 
 func TestApplyEnv(t *testing.T) {
@@ -25,6 +26,12 @@ func TestApplyEnv(t *testing.T) {
 	var proxies string
 	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
 	serveFlags(fs, &cfg, &proxies)
+	webCfg := web.DefaultConfig()
+	var webProxies string
+	webFlags(fs, &webCfg, &webProxies)
+	envHelp(fs)
+	t.Setenv("RESUME_HTTP_ADDR", "")
+	t.Setenv("RESUME_PUBLIC_URL", "https://resume.example.com")
 	t.Setenv("RESUME_ADDR", "127.0.0.1:2222")
 	t.Setenv("RESUME_IDLE_TIMEOUT", "90s")
 	t.Setenv("RESUME_MAX_SESSIONS_PER_IP", "3")
@@ -38,7 +45,8 @@ func TestApplyEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Addr != "127.0.0.1:2222" || cfg.IdleTimeout != 90*time.Second || cfg.MaxSessionsPerIP != 3 ||
-		proxies != "10.0.0.0/8" || !cfg.Pprof || cfg.LogLevel != "warn" {
+		proxies != "10.0.0.0/8" || !cfg.Pprof || cfg.LogLevel != "warn" ||
+		webCfg.Addr != "" || webCfg.PublicURL != "https://resume.example.com" {
 		t.Errorf("config after env: %+v proxies %q", cfg, proxies)
 	}
 	var missing []string
@@ -81,7 +89,7 @@ func TestServeSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
-		"RESUME_ADDR=127.0.0.1:0", "RESUME_DATA_DIR="+dir,
+		"RESUME_ADDR=127.0.0.1:0", "RESUME_HTTP_ADDR=127.0.0.1:0", "RESUME_DATA_DIR="+dir,
 		"RESUME_SHUTDOWN_GRACE=5s", "RESUME_LOG_FORMAT=json")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -182,7 +190,7 @@ func TestServeRefusesInvalidContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir(), "--content", file}, &stdout, &stderr)
+	code := run([]string{"serve", "--addr", "127.0.0.1:0", "--http-addr", "", "--data-dir", t.TempDir(), "--content", file}, &stdout, &stderr)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}

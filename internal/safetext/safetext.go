@@ -25,6 +25,24 @@ func Clean(s string) string { return clean(s, false) }
 // space.
 func Line(s string) string { return clean(s, true) }
 
+// Short is Line for a log field: s made one inert line and cut to at most
+// limit bytes at a character boundary, with "…" to show the cut. The
+// sanitiser reads at most 4*limit bytes, so a huge string costs little.
+func Short(s string, limit int) string {
+	if len(s) > 4*limit {
+		s = s[:4*limit]
+	}
+	s = Line(s)
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
 // Scanner states.
 const (
 	ground   = iota

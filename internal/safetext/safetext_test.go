@@ -114,6 +114,20 @@ func FuzzClean(f *testing.F) {
 	})
 }
 
+func TestShort(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"a\x1b]0;title\x07b", "ab"},
+		{"héllo wörld", "héllo…"},             // cut at a character boundary
+		{strings.Repeat("x", 100), "xxxxxx…"}, // long input: bounded
+	}
+	for _, c := range cases {
+		if got := Short(c.in, 6); got != c.want {
+			t.Errorf("Short(%q, 6) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestAllow(t *testing.T) {
 	tests := []struct {
 		name, in, want string

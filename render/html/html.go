@@ -1,0 +1,284 @@
+// Package html renders the résumé as a web page, and the few other pages
+// the web side serves (how to connect over SSH, not found, a message's
+// receipt), with html/template from templates embedded in the binary. It is
+// fed by content.Sections() and (*content.Resume).Contacts(), like the text
+// renderer and the TUI, so every output shows the same facts.
+//
+// Every page is one self-contained document: the stylesheet and the one
+// small script are inlined, and ContentSecurityPolicy allows exactly those
+// by hash, nothing else (no third-party request of any kind).
+package html
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/laphets/resume/content"
+)
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+//go:embed static/page.css
+var pageCSS string
+
+//go:embed static/page.js
+var pageJS string
+
+//go:embed static/favicon.svg
+var faviconSVG []byte
+
+// Favicon is the site icon, an SVG document.
+func Favicon() []byte { return faviconSVG }
+
+var templates = template.Must(template.New("").Funcs(template.FuncMap{
+	"paragraphs": paragraphs,
+	"untiered":   untiered,
+	"showURL":    showURL,
+	"linkURL":    linkURL,
+	"displayURL": content.DisplayURL,
+	"inc":        func(i int) int { return i + 1 },
+}).ParseFS(templateFS, "templates/*.tmpl"))
+
+// ContentSecurityPolicy is the policy every page needs: nothing may load
+// from anywhere but this origin, and the only inline style and script are
+// the ones this package wrote, named by their hashes (no 'unsafe-inline').
+// Forms may only post back here; no one may frame the page. connect-src
+// 'self' lets tools that fetch from the page's context (Lighthouse reads
+// /robots.txt that way) reach this origin; the page itself fetches nothing.
+var ContentSecurityPolicy = "default-src 'none'; " +
+	"connect-src 'self'; " +
+	"style-src " + hashSource(pageCSS) + "; " +
+	"script-src " + hashSource(pageJS) + "; " +
+	"img-src 'self'; " +
+	"form-action 'self'; " +
+	"base-uri 'none'; " +
+	"frame-ancestors 'none'"
+
+func hashSource(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+// Site is what a page says about where it is served.
+type Site struct {
+	// PublicURL is the canonical address of the page, such as
+	// https://resume.example.com, with no trailing slash; the canonical
+	// link and Open Graph use it. Empty leaves them out.
+	PublicURL string
+	// SSHCommand is what a visitor types to reach the terminal résumé,
+	// such as "ssh resume.example.com".
+	SSHCommand string
+	// PDF says /resume.pdf is served, so the page links to it.
+	PDF bool
+	// Contact says the contact form is served at /message.
+	Contact bool
+	// Version is the server's version, shown in the footer.
+	Version string
+}
+
+// frame is what the shared layout (head, header, footer) needs.
+type frame struct {
+	Site        Site
+	Lang        string
+	Title       string
+	Description string
+	Canonical   string
+	Name        string
+	CSS         template.CSS
+	JS          template.JS
+	OpenGraph   bool
+	LD          any // JSON-LD, or nil
+}
+
+func newFrame(site Site, r *content.Resume, title, path string) frame {
+	f := frame{
+		Site:  site,
+		Lang:  "en",
+		Title: title,
+		Name:  r.Basics.Name,
+		CSS:   template.CSS(pageCSS), //nolint:gosec // our own embedded file
+		JS:    template.JS(pageJS),   //nolint:gosec // our own embedded file
+	}
+	if site.PublicURL != "" {
+		f.Canonical = site.PublicURL + path
+	}
+	return f
+}
+
+// pageData feeds page.tmpl.
+type pageData struct {
+	frame
+	Label    string
+	Contacts []content.Contact
+	Summary  string
+	Sections []content.Section
+	Meta     *content.Meta
+}
+
+// Page renders the résumé's web page.
+func Page(r *content.Resume, site Site) ([]byte, error) {
+	secs := r.Sections()
+	over := secs[0].Entries[0]
+	d := pageData{
+		frame:    newFrame(site, r, pageTitle(r), "/"),
+		Label:    over.Subtitle,
+		Contacts: r.Contacts(),
+		Summary:  over.Summary,
+		Sections: secs[1:],
+		Meta:     r.Meta,
+	}
+	d.Description = description(r)
+	d.OpenGraph = true
+	d.LD = jsonLD(r, site)
+	return execute("page", d)
+}
+
+// SSHInfo is what the /ssh page tells a visitor before they connect.
+type SSHInfo struct {
+	Command     string   // ssh resume.example.com
+	Fingerprint string   // SHA256:...
+	PublicKey   string   // the authorized_keys line of the host key
+	KnownHosts  string   // a known_hosts line, when the host is known
+	SSHFP       []string // DNS records, when the host is known
+}
+
+type sshData struct {
+	frame
+	SSH SSHInfo
+}
+
+// SSH renders the page on how to connect over SSH and check the host key.
+func SSH(r *content.Resume, site Site, info SSHInfo) ([]byte, error) {
+	d := sshData{frame: newFrame(site, r, "Connect over SSH · "+nameOr(r), "/ssh"), SSH: info}
+	d.Description = "How to reach " + nameOr(r) + "'s résumé in a terminal, and the server's SSH host key fingerprint."
+	return execute("ssh", d)
+}
+
+// NotFound renders the page for an address that does not exist.
+func NotFound(r *content.Resume, site Site) ([]byte, error) {
+	d := newFrame(site, r, "Not found · "+nameOr(r), "")
+	d.Canonical = ""
+	d.Description = "There is no page at this address."
+	return execute("notfound", d)
+}
+
+func execute(name string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("render html %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func nameOr(r *content.Resume) string {
+	if n := strings.TrimSpace(r.Basics.Name); n != "" {
+		return n
+	}
+	return "Résumé"
+}
+
+func pageTitle(r *content.Resume) string {
+	name := nameOr(r)
+	if r.Basics.Label != "" {
+		return name + " · " + r.Basics.Label
+	}
+	return name + " · Résumé"
+}
+
+// maxDescription is about what search engines show of a description.
+const maxDescription = 160
+
+// description is the meta description: the summary's start, else the
+// label, else the current position, always from the résumé's own words.
+func description(r *content.Resume) string {
+	name := nameOr(r)
+	var d string
+	switch {
+	case r.Basics.Summary != "":
+		d = r.Basics.Summary
+	case r.Basics.Label != "":
+		d = name + ": " + r.Basics.Label + "."
+	default:
+		if w, ok := currentWork(r); ok && w.Position != "" {
+			d = name + ": " + w.Position + ", " + w.Name + "."
+		} else {
+			d = "The résumé of " + name + "."
+		}
+	}
+	d = strings.Join(strings.Fields(d), " ")
+	if len(d) <= maxDescription {
+		return d
+	}
+	cut := strings.LastIndexByte(d[:maxDescription], ' ')
+	if cut <= 0 {
+		cut = maxDescription
+		for cut > 0 && d[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return d[:cut] + "…"
+}
+
+// currentWork is the first job without an end date.
+func currentWork(r *content.Resume) (content.Work, bool) {
+	for _, w := range r.Work {
+		if w.EndDate == "" && w.Name != "" {
+			return w, true
+		}
+	}
+	return content.Work{}, false
+}
+
+// paragraphs splits a summary into its paragraphs, as the text renderer
+// does: one per non-blank line.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// untiered is an entry's tags less those its ranking already shows.
+func untiered(e content.Entry) []string {
+	if len(e.Tiers) == 0 {
+		return e.Tags
+	}
+	ranked := map[string]bool{}
+	for _, tier := range e.Tiers {
+		for _, t := range tier {
+			ranked[t] = true
+		}
+	}
+	var out []string
+	for _, t := range e.Tags {
+		if !ranked[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// linkURL lets a tel: link through html/template, which trusts only
+// http, https and mailto; any other scheme it still replaces.
+func linkURL(u string) any {
+	if rest, ok := strings.CutPrefix(u, "tel:"); ok && rest != "" &&
+		strings.Trim(rest, "+0123456789-.()") == "" {
+		return template.URL(u) //nolint:gosec // digits and punctuation only
+	}
+	return u
+}
+
+// showURL says whether a contact's link target says more than its value,
+// so print shows it after the value.
+func showURL(c content.Contact) bool {
+	return c.URL != "" && c.URL != c.Value && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:")
+}

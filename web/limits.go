@@ -1,0 +1,249 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// addrKey groups addresses as the SSH side does: an IPv4 address alone, an
+// IPv6 address by its /64, the smallest block one subscriber usually gets.
+func addrKey(a netip.Addr) netip.Prefix {
+	a = a.Unmap()
+	if a.Is4() {
+		return netip.PrefixFrom(a, 32)
+	}
+	p, _ := a.Prefix(64)
+	return p
+}
+
+// Bounds of the per-address rate table: an entry whose bucket is full
+// again carries nothing and is swept; the table never holds more.
+const (
+	maxRateEntries = 16384
+	sweepInterval  = time.Minute
+)
+
+// rateLimiter is a token bucket per address.
+type rateLimiter struct {
+	rate      rate.Limit
+	burst     int
+	mu        sync.Mutex
+	m         map[netip.Prefix]*rate.Limiter
+	lastSweep time.Time
+}
+
+func newRateLimiter(perSecond float64, burst int) *rateLimiter {
+	return &rateLimiter{rate: rate.Limit(perSecond), burst: burst, m: map[netip.Prefix]*rate.Limiter{}}
+}
+
+// allow takes a token for a's key; a rate of 0 allows everything.
+func (l *rateLimiter) allow(a netip.Addr, now time.Time) bool {
+	if l.rate == 0 {
+		return true
+	}
+	k := addrKey(a)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) > sweepInterval || len(l.m) >= maxRateEntries {
+		l.sweep(now)
+	}
+	b, ok := l.m[k]
+	if !ok {
+		if len(l.m) >= maxRateEntries {
+			return false // full of addresses that are all busy: refuse newcomers
+		}
+		b = rate.NewLimiter(l.rate, l.burst)
+		l.m[k] = b
+	}
+	return b.AllowN(now, 1)
+}
+
+func (l *rateLimiter) sweep(now time.Time) {
+	l.lastSweep = now
+	for k, b := range l.m {
+		if b.TokensAt(now) >= float64(l.burst) {
+			delete(l.m, k)
+		}
+	}
+}
+
+// addrOf is the IP address of a net.Addr, or the zero Addr.
+func addrOf(a net.Addr) netip.Addr {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		ip, _ := netip.AddrFromSlice(ta.IP)
+		return ip.Unmap()
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxForwardHops bounds how far back the forwarding headers are read.
+const maxForwardHops = 16
+
+// clientAddr is the visitor's address: the connection's, unless that is a
+// trusted proxy, in which case the forwarding headers are read from the
+// nearest hop back, skipping trusted proxies, to the first address that is
+// not one. Forwarded (RFC 7239) is preferred to X-Forwarded-For.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
+	peer := netip.Addr{}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		peer = ap.Addr().Unmap()
+	}
+	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(peer) {
+		return peer
+	}
+	hops := forwardedFor(r.Header.Values("Forwarded"))
+	if len(hops) == 0 {
+		hops = xForwardedFor(r.Header.Values("X-Forwarded-For"))
+	}
+	for i := len(hops) - 1; i >= 0 && i >= len(hops)-maxForwardHops; i-- {
+		a := hops[i]
+		if !a.IsValid() {
+			break // "unknown" or garbage: trust nothing further back
+		}
+		if !s.trusted(a) {
+			return a
+		}
+		peer = a
+	}
+	return peer
+}
+
+func xForwardedFor(values []string) []netip.Addr {
+	var out []netip.Addr
+	for _, v := range values {
+		for _, f := range strings.Split(v, ",") {
+			out = append(out, parseHop(f))
+		}
+	}
+	return out
+}
+
+// forwardedFor reads the for= of each element of Forwarded headers.
+func forwardedFor(values []string) []netip.Addr {
+	var out []netip.Addr
+	for _, v := range values {
+		for _, elem := range strings.Split(v, ",") {
+			for _, pair := range strings.Split(elem, ";") {
+				k, val, ok := strings.Cut(strings.TrimSpace(pair), "=")
+				if ok && strings.EqualFold(k, "for") {
+					out = append(out, parseHop(val))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// parseHop reads one address of a forwarding header: 192.0.2.1,
+// "[2001:db8::1]:4711", 192.0.2.1:80. Anything else is the zero Addr.
+func parseHop(s string) netip.Addr {
+	s = strings.Trim(strings.TrimSpace(s), `"`)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
+}
+
+// limitListener closes, as soon as it is accepted, a connection over the
+// global cap or over the cap of its address. Connections from a trusted
+// proxy count only toward the global cap: they carry many visitors.
+type limitListener struct {
+	net.Listener
+	s     *Server
+	mu    sync.Mutex
+	total int
+	per   map[netip.Prefix]int
+}
+
+func newLimitListener(ln net.Listener, s *Server) *limitListener {
+	return &limitListener{Listener: ln, s: s, per: map[netip.Prefix]int{}}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if lc := l.admit(c); lc != nil {
+			return lc, nil
+		}
+	}
+}
+
+func (l *limitListener) admit(c net.Conn) net.Conn {
+	a := addrOf(c.RemoteAddr())
+	k, perIP := addrKey(a), !l.s.trusted(a)
+	reason := ""
+	l.mu.Lock()
+	switch {
+	case l.s.closing.Load():
+		reason = refuseShutdown
+	case l.total >= l.s.cfg.MaxConns:
+		reason = refuseConns
+	case perIP && l.per[k] >= l.s.cfg.MaxConnsPerIP:
+		reason = refuseIPConns
+	default:
+		l.total++
+		if perIP {
+			l.per[k]++
+		}
+	}
+	l.mu.Unlock()
+	if reason != "" {
+		l.s.metrics.refusals.WithLabelValues(reason).Inc()
+		_ = c.Close()
+		return nil
+	}
+	l.s.metrics.conns.Inc()
+	return &limitedConn{Conn: c, release: func() { l.release(k, perIP) }}
+}
+
+func (l *limitListener) release(k netip.Prefix, perIP bool) {
+	l.s.metrics.conns.Dec()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.total--
+	if perIP {
+		if l.per[k]--; l.per[k] <= 0 {
+			delete(l.per, k)
+		}
+	}
+}
+
+// limitedConn gives its slot back once, when closed.
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
+}

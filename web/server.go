@@ -1,0 +1,248 @@
+// Package web serves the résumé over HTTP, beside the SSH server: the web
+// page for browsers, plain text for curl and other terminals' clients,
+// Markdown, the JSON Resume document, and how to connect over SSH. Every
+// representation is rendered once per content load and served from memory
+// with its ETag, compressed in advance.
+//
+// It never imports server: the current résumé comes from a Source, which
+// the command wires to the SSH server's content store, so both sides share
+// one load and one reload.
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/html"
+)
+
+// Source returns the résumé to serve now. It is called on every request
+// and must be cheap (an atomic load); a different pointer than last time
+// means the content was reloaded, and everything is rendered again.
+type Source func() *content.Resume
+
+// Config is the HTTP side's configuration. The command binds each field to
+// a flag and an environment variable, named beside it.
+type Config struct {
+	// Addr is the listen address; empty turns HTTP off. --http-addr,
+	// RESUME_HTTP_ADDR.
+	Addr string
+	// PublicURL is the page's canonical address (scheme and host, maybe a
+	// port), for the canonical link and Open Graph. --public-url,
+	// RESUME_PUBLIC_URL.
+	PublicURL string
+	// TrustedProxies are the networks whose X-Forwarded-For and Forwarded
+	// headers are believed; from anywhere else the connection's address is
+	// the visitor's. --http-trusted-proxies, RESUME_HTTP_TRUSTED_PROXIES.
+	TrustedProxies []netip.Prefix
+	// TLSCert and TLSKey, both or neither, serve HTTPS here. --tls-cert,
+	// RESUME_TLS_CERT; --tls-key, RESUME_TLS_KEY.
+	TLSCert, TLSKey string
+
+	// ReadHeaderTimeout bounds the request line and headers; ReadTimeout
+	// the whole request; WriteTimeout the response; IdleTimeout a
+	// keep-alive connection between requests.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	// MaxHeaderBytes bounds the request line and headers.
+	MaxHeaderBytes int
+
+	// MaxConns caps open connections for everyone, MaxConnsPerIP from one
+	// address (IPv6: its /64). --http-max-conns, RESUME_HTTP_MAX_CONNS;
+	// --http-max-conns-per-ip, RESUME_HTTP_MAX_CONNS_PER_IP.
+	MaxConns      int
+	MaxConnsPerIP int
+	// RatePerIP is how many requests per second one address may make on
+	// average and BurstPerIP how many at once; over it gets 429. A rate of
+	// 0 turns the limit off. --http-rate-per-ip, RESUME_HTTP_RATE_PER_IP;
+	// --http-burst-per-ip, RESUME_HTTP_BURST_PER_IP.
+	RatePerIP  float64
+	BurstPerIP int
+
+	// SSH is what the /ssh page shows: the command and the host key.
+	SSH html.SSHInfo
+	// Version is shown in the page's footer.
+	Version string
+}
+
+// Defaults that are safe on the public internet.
+const (
+	DefaultAddr              = ":23280"
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 15 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 8 << 10
+	DefaultMaxConns          = 1024
+	DefaultMaxConnsPerIP     = 32
+	DefaultRatePerIP         = 20
+	DefaultBurstPerIP        = 100
+)
+
+// DefaultConfig is the configuration used when nothing is set.
+func DefaultConfig() Config {
+	return Config{
+		Addr:              DefaultAddr,
+		ReadHeaderTimeout: DefaultReadHeaderTimeout,
+		ReadTimeout:       DefaultReadTimeout,
+		WriteTimeout:      DefaultWriteTimeout,
+		IdleTimeout:       DefaultIdleTimeout,
+		MaxHeaderBytes:    DefaultMaxHeaderBytes,
+		MaxConns:          DefaultMaxConns,
+		MaxConnsPerIP:     DefaultMaxConnsPerIP,
+		RatePerIP:         DefaultRatePerIP,
+		BurstPerIP:        DefaultBurstPerIP,
+	}
+}
+
+// Validate checks the configuration once, at start-up, and normalises the
+// public URL (no trailing slash).
+func (c *Config) Validate() error {
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("--public-url %q: want an absolute http or https URL such as https://resume.example.com", c.PublicURL)
+		}
+		c.PublicURL = strings.TrimRight(u.String(), "/")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key: give both or neither")
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"read header timeout", c.ReadHeaderTimeout},
+		{"read timeout", c.ReadTimeout},
+		{"write timeout", c.WriteTimeout},
+		{"idle timeout", c.IdleTimeout},
+	} {
+		if d.v <= 0 {
+			return fmt.Errorf("http %s: %v is not positive", d.name, d.v)
+		}
+	}
+	switch {
+	case c.MaxHeaderBytes < 1024:
+		return fmt.Errorf("http max header bytes: %d is under 1024", c.MaxHeaderBytes)
+	case c.MaxConns < 1:
+		return fmt.Errorf("--http-max-conns: %d, want at least 1", c.MaxConns)
+	case c.MaxConnsPerIP < 1:
+		return fmt.Errorf("--http-max-conns-per-ip: %d, want at least 1", c.MaxConnsPerIP)
+	case c.RatePerIP < 0:
+		return fmt.Errorf("--http-rate-per-ip: %v, want 0 (no limit) or more", c.RatePerIP)
+	case c.RatePerIP > 0 && c.BurstPerIP < 1:
+		return fmt.Errorf("--http-burst-per-ip: %d, want at least 1", c.BurstPerIP)
+	}
+	return nil
+}
+
+// Server is the HTTP side. Make one with New, then Serve a listener (or
+// Run), and Shutdown.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	source  Source
+	metrics *metrics
+	limiter *rateLimiter
+	http    *http.Server
+	reps    representations
+	closing atomic.Bool
+}
+
+// New builds the HTTP server; it renders the current résumé at once, so a
+// template or content problem is a start-up error. reg is the registry the
+// SSH side exports, so /metrics shows both.
+func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Registerer) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		log:     logger,
+		source:  source,
+		metrics: m,
+		limiter: newRateLimiter(cfg.RatePerIP, cfg.BurstPerIP),
+	}
+	s.reps.site = html.Site{
+		PublicURL:  cfg.PublicURL,
+		SSHCommand: cfg.SSH.Command,
+		Version:    cfg.Version,
+	}
+	s.reps.ssh = cfg.SSH
+	if _, err := s.reps.build(source()); err != nil {
+		return nil, err
+	}
+	s.http = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
+		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+	return s, nil
+}
+
+// Serve accepts connections on ln until Shutdown, with the connection
+// limits applied first; with a certificate configured it speaks TLS.
+func (s *Server) Serve(ln net.Listener) error {
+	ln = newLimitListener(ln, s)
+	var err error
+	if s.cfg.TLSCert != "" {
+		err = s.http.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+	} else {
+		err = s.http.Serve(ln)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Run serves ln until ctx ends, then shuts down within grace.
+func (s *Server) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.Serve(ln) }()
+	s.log.Info("http listening", "addr", ln.Addr().String(), "tls", s.cfg.TLSCert != "", "public_url", s.cfg.PublicURL)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	return s.Shutdown(sctx)
+}
+
+// Shutdown stops accepting, lets requests in flight finish until ctx ends,
+// then closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return s.http.Close()
+	}
+	return err
+}
