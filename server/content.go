@@ -70,6 +70,10 @@ func loadContent(path string, pdfFont *pdf.Font) (*contentStore, error) {
 	return cs, nil
 }
 
+// PDFFont is the font the PDF is set in (--pdf-font), for the web side to
+// make the same PDF; nil for the Go fonts.
+func (s *Server) PDFFont() *pdf.Font { return s.content.pdfFont }
+
 // Resume is the résumé new sessions get now.
 func (s *Server) Resume() *content.Resume { return s.content.cur.Load().resume }
 

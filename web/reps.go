@@ -9,6 +9,7 @@ import (
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/html"
 	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 )
 
@@ -22,6 +23,7 @@ type renderings struct {
 	json     *asset
 	ssh      *asset // how to connect over SSH
 	notFound *asset
+	pdf      pdfs // rendered on first request
 
 	// widths holds /resume.txt?width=N as visitors ask for them, each
 	// rendered and compressed once, up to maxWidths of them.
@@ -35,6 +37,7 @@ type renderings struct {
 type representations struct {
 	site html.Site
 	ssh  html.SSHInfo
+	font *pdf.Font // the PDF's; nil for the Go fonts
 	cur  atomic.Pointer[renderings]
 	mu   sync.Mutex // one build at a time
 }
@@ -85,6 +88,7 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 		json:     newAsset(typeJSON, js, mod),
 		ssh:      newAsset(typeHTML, sshPage, mod),
 		notFound: newAsset(typeHTML, nf, mod),
+		pdf:      pdfs{cache: pdf.NewCache(r, rs.font)},
 		widths:   map[int]*asset{},
 		mod:      mod,
 	}

@@ -148,6 +148,7 @@ SIGHUP reloads the content file.`,
 			}
 			webCfg.SSH = sshInfo(cfg, webCfg.PublicURL, srv.HostKey())
 			webCfg.Version = version.String()
+			webCfg.PDFFont = srv.PDFFont()
 			// The web side serves the résumé the SSH side loaded, and
 			// renders again when a reload swaps it.
 			ws, err := web.New(webCfg, logger, srv.Resume, srv.Registry())
