@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -205,6 +206,14 @@ func TestTUIRoutes(t *testing.T) {
 		}
 		if got, want := p.out.String(), "resume "+version.String()+"\r\n"; got != want {
 			t.Errorf("output %q, want %q (newlines mapped for the terminal)", got, want)
+		}
+	})
+	t.Run("too small a window names the port and a host to fill in", func(t *testing.T) {
+		_, port, _ := net.SplitHostPort(ts.addr)
+		p := openPTY(t, c, "", 30, 10)
+		p.waitFor(t, "ssh -p "+port+" <host> text", 5*time.Second)
+		if strings.Contains(p.out.String(), "HOST") {
+			t.Errorf("the too-small screen still says HOST: %q", p.out.String())
 		}
 	})
 	t.Run("text in a wide window keeps a readable measure", func(t *testing.T) {

@@ -398,6 +398,11 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 		// Actions first, then help and quit, as readers expect.
 		chosen = append(chosen[2:], chosen[0], chosen[1])
 	}
+	if used > k.width && itemW(chosen[0]) <= k.width {
+		// Not even the two that always show fit: the first alone, whole,
+		// rather than both cut mid-word.
+		chosen, used = chosen[:1], itemW(chosen[0])
+	}
 	s := h.ShortHelpView(chosen)
 	if used > k.width {
 		s, used = cut(s, max(k.width, 0)), max(k.width, 0)

@@ -89,12 +89,12 @@ func TestFlashFitsAndGoesOnResize(t *testing.T) {
 	}
 	keys(t, m, "c")
 	f := lastLine(plainView(m))
-	if !strings.Contains(f, "Copied") || strings.Contains(f, "…") {
+	if !strings.Contains(f, "copied") || strings.Contains(f, "…") {
 		t.Errorf("the confirmation at 40x12 is cut rather than shortened: %q", f)
 	}
 	// The same size again (a repeated report) keeps it.
 	send(m, tea.WindowSizeMsg{Width: 40, Height: 12})
-	if f := lastLine(plainView(m)); !strings.Contains(f, "Copied") {
+	if f := lastLine(plainView(m)); !strings.Contains(f, "copied") {
 		t.Errorf("a repeated size report cleared the confirmation: %q", f)
 	}
 }
@@ -203,6 +203,28 @@ func TestTooSmallShowsTheWholeCommand(t *testing.T) {
 				t.Errorf("%dx%d: the command is not whole on screen: %q", w, h, got)
 			}
 			checkFits(t, m, w, h, "too small")
+		}
+	}
+}
+
+// In a narrow window the links list shortens addresses (no scheme, no
+// www.) before it cuts them, and the footer shows whole key hints.
+func TestNarrowLinksListShortensRatherThanCuts(t *testing.T) {
+	m := newModel(t, "", 40, 12)
+	keys(t, m, "L")
+	view := plainView(m)
+	for _, want := range []string{"github.com/Laphets", "linkedin.com/in/WengingLuo", "Links · enter copies"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the links list at 40x12 lacks %q:\n%s", want, view)
+		}
+	}
+	footer := lastLine(view)
+	if !strings.Contains(footer, "enter copy") || strings.Contains(footer, "esc clos ") || strings.HasSuffix(strings.Fields(footer)[0], "…") {
+		t.Errorf("footer %q", footer)
+	}
+	for _, w := range strings.Fields(strings.Split(footer, "   ")[0]) {
+		if !map[string]bool{"enter": true, "copy": true, "·": true, "esc": true, "close": true}[w] {
+			t.Errorf("the footer's key help has a cut word %q: %q", w, footer)
 		}
 	}
 }

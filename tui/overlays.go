@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+
+	"github.com/laphets/resume/content"
 )
 
 // paneText is what the pane shows: lines and their widths in cells.
@@ -104,6 +106,9 @@ func (m *Model) helpLines() paneText {
 func (m *Model) linkLines() paneText {
 	st, w := m.st, m.lay.paneW
 	title, sub := "Links", " · enter copies the selected one"
+	if len(title)+cellWidth(sub) > w {
+		sub = " · enter copies" // said in fewer words rather than cut
+	}
 	out := make([]row, 0, 2+len(m.info.links))
 	out = append(out, row{st.OverlayTitle.Render(title) + st.Muted.Render(sub), len(title) + cellWidth(sub)}, row{})
 	lw := 0
@@ -111,6 +116,16 @@ func (m *Model) linkLines() paneText {
 		lw = max(lw, cellWidth(c.Label))
 	}
 	lw = min(lw, w/3)
+	// When an address does not fit beside the labels even shortened, the
+	// labels give way: the address says where a link goes.
+	labels := true
+	for _, c := range m.info.links {
+		labels = labels && cellWidth(content.DisplayURL(linkText(c))) <= w-lw-6
+	}
+	gap := "  "
+	if !labels {
+		lw, gap = 0, ""
+	}
 	for i, c := range m.info.links {
 		label := truncate(c.Label, lw)
 		label += spaces(lw - cellWidth(label))
@@ -122,10 +137,15 @@ func (m *Model) linkLines() paneText {
 		if i < 9 {
 			num = strconv.Itoa(i+1) + " "
 		}
-		text := truncate(linkText(c), max(w-lw-6, 1))
+		text := linkText(c)
+		if room := max(w-lw-4-len(gap), 1); cellWidth(text) > room {
+			// Without the scheme and www. before it is cut; the link
+			// and the copy keep the whole address.
+			text = truncate(content.DisplayURL(text), room)
+		}
 		out = append(out, row{
-			mark + st.Key.Render(num) + ls.Render(label) + "  " + st.Link.Hyperlink(linkURI(c.URL)).Render(text),
-			6 + lw + cellWidth(text),
+			mark + st.Key.Render(num) + ls.Render(label) + gap + st.Link.Hyperlink(linkURI(c.URL)).Render(text),
+			4 + lw + len(gap) + cellWidth(text),
 		})
 	}
 	for i, r := range out {

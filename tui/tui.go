@@ -352,7 +352,7 @@ func (m *Model) copyEmail() tea.Cmd {
 		m.openOverlay(overlayLinks)
 		return nil
 	}
-	m.setFlash("Sent to your clipboard: "+m.info.email, "Copied "+m.info.email, "Copied to your clipboard", "Copied")
+	m.setFlash("Sent to your clipboard: "+m.info.email, "Copied "+m.info.email, "E-mail address copied", "E-mail copied", "Copied")
 	return tea.SetClipboard(m.info.email)
 }
 
@@ -362,7 +362,7 @@ func (m *Model) copyLink() tea.Cmd {
 	}
 	c := m.info.links[m.linkSel]
 	text := linkText(c)
-	m.setFlash("Sent to your clipboard: "+text, "Copied "+text, "Copied to your clipboard", "Copied")
+	m.setFlash("Sent to your clipboard: "+text, "Copied "+text, "Link copied", "Copied")
 	return tea.SetClipboard(text)
 }
 

@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/laphets/resume/store"
 )
 
 // chromiumPath is Debian's Chromium, which .ci/run installs.
@@ -345,4 +347,33 @@ func TestBrowserWithoutJavaScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	save(t, "no-javascript.png", shot)
+}
+
+// TestBrowserMessageWithoutJavaScript: with scripts off, a visitor types a
+// message into the page's form, sends it, and reads its receipt.
+func TestBrowserMessageWithoutJavaScript(t *testing.T) {
+	ctx := browser(t)
+	ts, st, _ := withStore(t, store.DefaultLimits)
+	tb := newTab(ctx, t)
+	tb.do(t, noScript(), chromedp.EmulateViewport(320, 640), chromedp.Navigate(ts.url+"/#message"),
+		chromedp.WaitVisible(chromedp.CSS("#m-name")),
+		chromedp.SendKeys(chromedp.CSS("#m-name"), "Jane Roe"),
+		chromedp.SendKeys(chromedp.CSS("#m-contact"), "jane@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#m-body"), "Hello from a browser."),
+	)
+	shot, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	save(t, "message-form.png", shot)
+	tb.do(t, chromedp.Click(chromedp.CSS(`form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS("code.id")))
+	id, err := chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS("code.id")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := st.Get(context.Background(), id)
+	if err != nil || m.Body != "Hello from a browser." {
+		t.Errorf("the receipt's id %q: %+v, %v", id, m, err)
+	}
+	checkClean(t, tb, ts.url)
 }

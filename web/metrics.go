@@ -22,6 +22,7 @@ type metrics struct {
 	refusals *prometheus.CounterVec
 	conns    prometheus.Gauge
 	panics   prometheus.Counter
+	messages *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -47,8 +48,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "resume_http_panics_total",
 			Help: "HTTP requests ended by a recovered panic.",
 		}),
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "resume_http_messages_total",
+			Help: "Messages posted with the web page's form, by result (accepted, invalid, rate_limited, error).",
+		}, []string{"result"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.refusals, m.conns, m.panics} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.refusals, m.conns, m.panics, m.messages} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("http metrics: %w", err)
 		}

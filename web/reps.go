@@ -22,6 +22,7 @@ type renderings struct {
 	markdown *asset
 	json     *asset
 	ssh      *asset // how to connect over SSH
+	message  *asset // the contact form alone, when there is one
 	notFound *asset
 	pdf      pdfs // rendered on first request
 
@@ -76,6 +77,12 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 	if err != nil {
 		return nil, err
 	}
+	var msgPage []byte
+	if rs.site.Contact {
+		if msgPage, err = html.Message(r, rs.site, html.Form{}); err != nil {
+			return nil, err
+		}
+	}
 	js, err := r.JSON()
 	if err != nil {
 		return nil, fmt.Errorf("render json: %w", err)
@@ -88,6 +95,7 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 		json:     newAsset(typeJSON, js, mod),
 		ssh:      newAsset(typeHTML, sshPage, mod),
 		notFound: newAsset(typeHTML, nf, mod),
+		message:  newAsset(typeHTML, msgPage, mod),
 		pdf:      pdfs{cache: pdf.NewCache(r, rs.font)},
 		widths:   map[int]*asset{},
 		mod:      mod,

@@ -34,6 +34,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /resume.json", handleAsset(cur, func(r *renderings) *asset { return r.json }))
 	mux.Handle("GET /resume.pdf", handlePDF(cur, s))
 	mux.Handle("GET /ssh", handleAsset(cur, func(r *renderings) *asset { return r.ssh }))
+	if s.messages != nil {
+		mux.Handle("GET /message", handleAsset(cur, func(r *renderings) *asset { return r.message }))
+		// A post from another site's page (CSRF) gets 403 here: Go's
+		// check of Sec-Fetch-Site, or of Origin against Host.
+		mux.Handle("POST /message", http.NewCrossOriginProtection().Handler(s.handleMessage(cur)))
+	}
 	mux.Handle("GET /robots.txt", handleStatic(robots))
 	mux.Handle("GET /favicon.svg", handleStatic(favicon))
 	mux.Handle("GET /favicon.ico", handleStatic(favicon))

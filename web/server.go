@@ -28,6 +28,7 @@ import (
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/html"
 	"github.com/laphets/resume/render/pdf"
+	"github.com/laphets/resume/store"
 )
 
 // Source returns the résumé to serve now. It is called on every request
@@ -168,13 +169,15 @@ type Server struct {
 	limiter *rateLimiter
 	http    *http.Server
 	reps    representations
-	closing atomic.Bool
+	// messages is the message store behind the contact form, or nil.
+	messages store.Store
+	closing  atomic.Bool
 }
 
 // New builds the HTTP server; it renders the current résumé at once, so a
 // template or content problem is a start-up error. reg is the registry the
 // SSH side exports, so /metrics shows both.
-func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Registerer) (*Server, error) {
+func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Registerer, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -189,11 +192,16 @@ func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Register
 		metrics: m,
 		limiter: newRateLimiter(cfg.RatePerIP, cfg.BurstPerIP),
 	}
+	for _, o := range opts {
+		o(s)
+	}
 	s.reps.site = html.Site{
 		PublicURL:  cfg.PublicURL,
 		SSHCommand: cfg.SSH.Command,
 		PDF:        true,
 		Version:    cfg.Version,
+		Contact:    s.messages != nil,
+		Limits:     formLimits,
 	}
 	s.reps.ssh = cfg.SSH
 	s.reps.font = cfg.PDFFont

@@ -61,12 +61,12 @@ func testConfig() Config {
 	return cfg
 }
 
-func start(t *testing.T, cfg Config) *testServer {
+func start(t *testing.T, cfg Config, opts ...Option) *testServer {
 	t.Helper()
 	ts := &testServer{log: &lockedBuffer{}}
 	ts.cur.Store(content.Default())
 	logger := slog.New(slog.NewJSONHandler(ts.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := New(cfg, logger, ts.cur.Load, prometheus.NewRegistry())
+	s, err := New(cfg, logger, ts.cur.Load, prometheus.NewRegistry(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -256,12 +256,19 @@ func TestWebhookAcrossRestart(t *testing.T) {
 		t.Fatalf("message: %d %q", code, errOut)
 	}
 	id := strings.TrimSpace(out)
-	storetest.Eventually(t, 20*time.Second, "two failed deliveries", func() bool { return hook.Calls() >= 2 })
+	// Kill once the server has seen the second failure (the hook counts a
+	// call before it answers). Its outbox update may still be in flight:
+	// then the entry stays leased for the webhook client's timeout plus
+	// 30s (store/webhook.go), and the restarted server delivers it after
+	// that, hence the longer wait below.
+	storetest.Eventually(t, 20*time.Second, "two failed deliveries", func() bool {
+		return hook.Calls() >= 2 && strings.Count(p.logs.String(), "webhook failed, will retry") >= 2
+	})
 	p.kill(t)
 	calls := hook.Calls()
 
 	p2 := startProc(t, bin, dir, env...)
-	storetest.Eventually(t, 30*time.Second, "the delivery after the restart", func() bool { return len(hook.Accepted()) > 0 })
+	storetest.Eventually(t, 75*time.Second, "the delivery after the restart", func() bool { return len(hook.Accepted()) > 0 })
 	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -78,6 +78,8 @@ type Site struct {
 	PDF bool
 	// Contact says the contact form is served at /message.
 	Contact bool
+	// Limits are the contact form's field limits, in characters.
+	Limits Form
 	// Version is the server's version, shown in the footer.
 	Version string
 }
@@ -111,9 +113,19 @@ func newFrame(site Site, r *content.Resume, title, path string) frame {
 	return f
 }
 
+// Form is the contact form's state: what the visitor typed and what was
+// wrong with it, when it is shown again.
+type Form struct {
+	Name, Contact, Body string
+	Error               string
+	// The fields' limits, in characters.
+	MaxName, MaxContact, MaxBody int
+}
+
 // pageData feeds page.tmpl.
 type pageData struct {
 	frame
+	Form     Form
 	Label    string
 	Contacts []content.Contact
 	Summary  string
@@ -132,6 +144,7 @@ func Page(r *content.Resume, site Site) ([]byte, error) {
 		Summary:  over.Summary,
 		Sections: secs[1:],
 		Meta:     r.Meta,
+		Form:     site.Limits,
 	}
 	d.Description = description(r)
 	d.OpenGraph = true
@@ -166,6 +179,33 @@ func NotFound(r *content.Resume, site Site) ([]byte, error) {
 	d.Canonical = ""
 	d.Description = "There is no page at this address."
 	return execute("notfound", d)
+}
+
+type messageData struct {
+	frame
+	Form Form
+}
+
+// Message renders the contact form on a page of its own, with what the
+// visitor typed and what was wrong with it, if anything.
+func Message(r *content.Resume, site Site, form Form) ([]byte, error) {
+	d := messageData{frame: newFrame(site, r, "Leave a message · "+nameOr(r), "/message"), Form: form}
+	d.Form.MaxName, d.Form.MaxContact, d.Form.MaxBody = site.Limits.MaxName, site.Limits.MaxContact, site.Limits.MaxBody
+	d.Description = "Write to " + nameOr(r) + "."
+	return execute("message", d)
+}
+
+type thanksData struct {
+	frame
+	ID string
+}
+
+// Thanks renders the receipt for a message: its id.
+func Thanks(r *content.Resume, site Site, id string) ([]byte, error) {
+	d := thanksData{frame: newFrame(site, r, "Message sent · "+nameOr(r), ""), ID: id}
+	d.Canonical = ""
+	d.Description = "Your message was saved."
+	return execute("thanks", d)
 }
 
 func execute(name string, data any) ([]byte, error) {

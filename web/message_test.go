@@ -1,0 +1,135 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/laphets/resume/store"
+	"github.com/laphets/resume/store/storetest"
+)
+
+func withStore(t *testing.T, limits store.Limits) (*testServer, store.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "messages.db")
+	st := storetest.Open(t, store.Options{SQLitePath: path, Limits: limits})
+	return start(t, testConfig(), WithMessages(st)), st, path
+}
+
+func post(t *testing.T, ts *testServer, form url.Values, header ...string) (reply, string) {
+	t.Helper()
+	resp, body := do(t, http.MethodPost, ts.url+"/message", strings.NewReader(form.Encode()),
+		append([]string{"Content-Type", "application/x-www-form-urlencoded", "User-Agent", browserUA}, header...)...)
+	return resp, string(body)
+}
+
+var receiptRE = regexp.MustCompile(`<code class="id">([^<]+)</code>`)
+
+// TestMessageSent: the form's post is stored, with what the server knows
+// of the visitor, and the receipt names its id; the message is on disk
+// when the visitor reads that (a new connection to the database sees it).
+func TestMessageSent(t *testing.T) {
+	ts, st, path := withStore(t, store.DefaultLimits)
+	_, page := get(t, ts.url+"/", "User-Agent", browserUA)
+	if !strings.Contains(string(page), `<form class="form" method="post" action="/message">`) {
+		t.Fatal("the page has no contact form")
+	}
+	if resp, body := get(t, ts.url+"/message", "User-Agent", browserUA); resp.StatusCode != 200 || !strings.Contains(string(body), `name="contact"`) {
+		t.Fatalf("GET /message: %d", resp.StatusCode)
+	}
+	resp, body := post(t, ts, url.Values{"name": {"Jane Roe"}, "contact": {"jane@example.com"}, "message": {"Hello!\r\nShall we talk?"}})
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("status %d, Cache-Control %q:\n%s", resp.StatusCode, resp.Header.Get("Cache-Control"), body)
+	}
+	checkSecurityHeaders(t, "receipt", resp)
+	m := receiptRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no message id on the receipt:\n%s", body)
+	}
+	got, err := st.Get(context.Background(), m[1])
+	if err != nil {
+		t.Fatalf("the receipt's id %q is not in the store: %v", m[1], err)
+	}
+	if got.Name != "Jane Roe" || got.Contact != "jane@example.com" || !strings.Contains(got.Body, "Shall we talk?") ||
+		got.Meta.Via != "web" || got.Meta.RemoteAddr != "127.0.0.1" || got.Meta.ClientVersion != browserUA {
+		t.Errorf("stored %+v", got)
+	}
+	again := storetest.Open(t, store.Options{SQLitePath: path})
+	if _, err := again.Get(context.Background(), m[1]); err != nil {
+		t.Errorf("another connection to the database does not see the message: %v", err)
+	}
+}
+
+// TestMessageRefused: invalid text shows the form again with what was
+// typed (escaped) and why; over the rate, 429 with Retry-After; nothing
+// stored.
+func TestMessageRefused(t *testing.T) {
+	ts, st, _ := withStore(t, store.Limits{PerAddressPerHour: 1})
+	resp, body := post(t, ts, url.Values{"name": {"<script>alert(1)</script>"}, "contact": {"not a contact"}, "message": {"hi"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `role="alert"`) || !strings.Contains(body, "contact") {
+		t.Fatalf("invalid contact: %d\n%s", resp.StatusCode, body)
+	}
+	if strings.Contains(body, "<script>alert") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("what the visitor typed is not shown back escaped")
+	}
+	good := url.Values{"name": {"Jane"}, "contact": {"jane@example.com"}, "message": {"one"}}
+	if resp, _ := post(t, ts, good); resp.StatusCode != 200 {
+		t.Fatalf("first message: %d", resp.StatusCode)
+	}
+	resp, body = post(t, ts, good)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "too many messages") {
+		t.Errorf("over the rate: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if msgs, err := st.List(context.Background(), 0); err != nil || len(msgs) != 1 {
+		t.Errorf("%d messages stored (%v), want 1", len(msgs), err)
+	}
+}
+
+// TestMessageCSRF: a post from another site's page is refused, and
+// nothing is stored.
+func TestMessageCSRF(t *testing.T) {
+	ts, st, _ := withStore(t, store.DefaultLimits)
+	form := url.Values{"name": {"Jane"}, "contact": {"jane@example.com"}, "message": {"forged"}}
+	for name, h := range map[string][]string{
+		"Sec-Fetch-Site": {"Sec-Fetch-Site", "cross-site"},
+		"Origin":         {"Origin", "https://evil.example"},
+	} {
+		resp, _ := post(t, ts, form, h...)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", name, resp.StatusCode)
+		}
+	}
+	if resp, _ := post(t, ts, form, "Sec-Fetch-Site", "same-origin"); resp.StatusCode != 200 {
+		t.Errorf("a same-origin post: %d", resp.StatusCode)
+	}
+	if msgs, _ := st.List(context.Background(), 0); len(msgs) != 1 {
+		t.Errorf("%d messages stored, want only the same-origin one", len(msgs))
+	}
+}
+
+func TestMessageTooLarge(t *testing.T) {
+	ts, _, _ := withStore(t, store.DefaultLimits)
+	resp, _ := post(t, ts, url.Values{"name": {"Jane"}, "contact": {"jane@example.com"}, "message": {strings.Repeat("x", 100<<10)}})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("a 100 KB form: %d, want 413", resp.StatusCode)
+	}
+}
+
+// TestNoStoreNoForm: without a store there is no form and no route.
+func TestNoStoreNoForm(t *testing.T) {
+	ts := start(t, testConfig())
+	_, page := get(t, ts.url+"/", "User-Agent", browserUA)
+	if strings.Contains(string(page), "<form") {
+		t.Error("a form without a store")
+	}
+	if resp, _ := get(t, ts.url+"/message"); resp.StatusCode != 404 {
+		t.Errorf("GET /message: %d", resp.StatusCode)
+	}
+	if resp, _ := post(t, ts, url.Values{}); resp.StatusCode != 405 {
+		t.Errorf("POST /message: %d", resp.StatusCode)
+	}
+}
