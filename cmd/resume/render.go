@@ -28,8 +28,10 @@ func newRenderCmd() *cobra.Command {
 		Use:   "render [FILE]",
 		Short: "Print a résumé as text, Markdown, JSON or PDF",
 		Long: `Render prints a résumé file (JSON or YAML) as plain text, Markdown, JSON
-Resume or PDF. Without FILE it prints the embedded default résumé. The file is
-validated first; problems are listed and the exit status is 1.
+Resume or PDF. Without FILE it prints the embedded default résumé. A file that
+cannot be shown (see validate) is refused with every error listed and exit
+status 1; one with warnings is rendered, and the number of warnings is said
+on standard error.
 
 The PDF is A4 (or --paper letter), set in the Go fonts, which cover Latin,
 Greek and Cyrillic; --pdf-font sets it in a TrueType font that covers other
@@ -53,6 +55,9 @@ binary: redirect it to a file.`,
 				var err error
 				if r, err = content.Load(args[0]); err != nil {
 					return err
+				}
+				if n := len(r.Warnings()); n > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s; resume validate %[1]s lists them\n", args[0], plural(n, "warning"))
 				}
 			}
 			out := cmd.OutOrStdout()
