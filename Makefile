@@ -27,14 +27,14 @@ vet-stockv1:
 # to install by hand (.golangci.yml; the first run builds it). Every module
 # of the tree: the server, the deploy tests and the Wish v1 baseline.
 GOLANGCI_LINT_VERSION := v2.15.0
+# --allow-serial-runners: a second lint on the same machine waits for the
+# first instead of failing with "parallel golangci-lint is running".
+LINT_FLAGS ?= --allow-serial-runners
 GOLANGCI_LINT ?= $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
-# --allow-serial-runners: a second run on the same machine waits for the
-# first instead of failing.
-LINT = $(GOLANGCI_LINT) run --allow-serial-runners ./...
 lint:
-	$(LINT)
-	cd deploy && $(LINT)
-	cd bench/stockv1 && $(LINT)
+	$(GOLANGCI_LINT) run $(LINT_FLAGS) ./...
+	cd deploy && $(GOLANGCI_LINT) run $(LINT_FLAGS) ./...
+	cd bench/stockv1 && $(GOLANGCI_LINT) run $(LINT_FLAGS) ./...
 
 race:
 	$(GO) test -race -count=1 ./...

@@ -18,6 +18,7 @@ import (
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/teahost"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 	"github.com/laphets/resume/tui"
 )
@@ -86,6 +87,7 @@ type session struct {
 	resume   *content.Resume
 	text     *text.Cache // renderings of resume
 	tuiCache *tui.Cache
+	pdf      *pdf.Cache // its PDFs
 
 	// The window, updated by window-change requests; winMu.
 	winMu    sync.Mutex
