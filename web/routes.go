@@ -194,18 +194,18 @@ func acceptWeights(accept string) weights {
 	if strings.TrimSpace(accept) == "" {
 		return weights{weight{q: 1}, weight{q: 1}, weight{q: 1}}
 	}
-	html, text, json, textAll, appAll, all := -1.0, -1.0, -1.0, -1.0, -1.0, -1.0
+	qHTML, qText, qJSON, textAll, appAll, all := -1.0, -1.0, -1.0, -1.0, -1.0, -1.0
 	for rest := accept; rest != ""; {
 		var part string
 		part, rest, _ = strings.Cut(rest, ",")
 		name, q := parseQ(part)
 		switch name {
 		case "text/html":
-			html = q
+			qHTML = q
 		case "text/plain":
-			text = q
+			qText = q
 		case "application/json":
-			json = q
+			qJSON = q
 		case "text/*":
 			textAll = q
 		case "application/*":
@@ -225,5 +225,5 @@ func acceptWeights(accept string) weights {
 		}
 		return weight{}
 	}
-	return weights{pick(html, textAll), pick(text, textAll), pick(json, appAll)}
+	return weights{pick(qHTML, textAll), pick(qText, textAll), pick(qJSON, appAll)}
 }
