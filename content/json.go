@@ -4,12 +4,24 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 )
 
-// JSON renders the résumé as an indented JSON Resume document, with the
-// keys the model does not know kept as they were loaded.
+// JSON renders the résumé as an indented JSON Resume document. A résumé
+// Parse read is given back exactly as it was read (older field names,
+// values of any shape, unknown keys and all, made inert), with object keys
+// in file order; YAML comes out as the same document in JSON. A Resume
+// built in code is written from the model.
 func (r *Resume) JSON() ([]byte, error) {
 	var buf bytes.Buffer
+	if r.src != nil {
+		w := orderedWriter{buf: &buf, pos: r.src.pos}
+		if err := w.value(r.src.doc, "", ""); err != nil {
+			return nil, fmt.Errorf("render json: %w", err)
+		}
+		buf.WriteByte('\n')
+		return buf.Bytes(), nil
+	}
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -17,4 +29,64 @@ func (r *Resume) JSON() ([]byte, error) {
 		return nil, fmt.Errorf("render json: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// orderedWriter writes a decoded document indented, an object's keys in
+// the order the file had them.
+type orderedWriter struct {
+	buf *bytes.Buffer
+	pos positions
+}
+
+func (w orderedWriter) value(v any, loc, indent string) error {
+	switch x := v.(type) {
+	case map[string]any:
+		if len(x) == 0 {
+			w.buf.WriteString("{}")
+			return nil
+		}
+		w.buf.WriteString("{\n")
+		for i, k := range orderedKeys(x, loc, w.pos) {
+			if i > 0 {
+				w.buf.WriteString(",\n")
+			}
+			w.buf.WriteString(indent + "  ")
+			if err := w.scalar(k); err != nil {
+				return err
+			}
+			w.buf.WriteString(": ")
+			if err := w.value(x[k], child(loc, k), indent+"  "); err != nil {
+				return err
+			}
+		}
+		w.buf.WriteString("\n" + indent + "}")
+	case []any:
+		if len(x) == 0 {
+			w.buf.WriteString("[]")
+			return nil
+		}
+		w.buf.WriteString("[\n")
+		for i, e := range x {
+			if i > 0 {
+				w.buf.WriteString(",\n")
+			}
+			w.buf.WriteString(indent + "  ")
+			if err := w.value(e, child(loc, strconv.Itoa(i)), indent+"  "); err != nil {
+				return err
+			}
+		}
+		w.buf.WriteString("\n" + indent + "]")
+	default:
+		return w.scalar(x)
+	}
+	return nil
+}
+
+func (w orderedWriter) scalar(v any) error {
+	b, err := marshalText(v)
+	if err != nil {
+		return err
+	}
+	w.buf.Write(b)
+	return nil
 }

@@ -32,9 +32,15 @@ type Problem struct {
 	Col     int    // 1-based, in characters; 0 with Line
 	Path    string // field path such as work[0].startDate; "" for the document
 	Message string // what is wrong (what would be valid)
+	// Warning marks what a strict JSON Resume validator would reject but
+	// this program shows anyway (a date such as "Present", a URL without a
+	// scheme, a summary written as a list). Without it the problem is an
+	// error: the file cannot be shown at all.
+	Warning bool
 }
 
-// String formats p as FILE:LINE:COL: field.path: message.
+// String formats p as FILE:LINE:COL: field.path: message, with
+// "warning: " before the field path of a warning.
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
@@ -42,6 +48,9 @@ func (p Problem) String() string {
 		fmt.Fprintf(&b, ":%d:%d", p.Line, p.Col)
 	}
 	b.WriteString(": ")
+	if p.Warning {
+		b.WriteString("warning: ")
+	}
 	if p.Path != "" {
 		b.WriteString(p.Path)
 		b.WriteString(": ")
@@ -50,8 +59,10 @@ func (p Problem) String() string {
 	return b.String()
 }
 
-// ValidationError is every problem found in one content file. Parse and
-// Load return it for syntax errors, schema violations and refused files.
+// ValidationError is every error found in one content file: Parse and
+// Load return it when the file cannot be shown at all (a syntax error, a
+// document that is not an object, a file over the size limit). What a
+// strict validator would reject is not an error: see Resume.Warnings.
 type ValidationError struct {
 	File     string
 	Problems []Problem
@@ -126,11 +137,14 @@ func tooLarge(name string, size int64) error {
 }
 
 // Parse reads a résumé from data, JSON or YAML (see DetectFormat); name is
-// the file name used to pick the format and in messages. It checks the
-// document against the JSON Resume schema and this program's extensions
-// and returns a *ValidationError listing every problem found. Every string
-// of the result, including unknown keys and their values, has been made
-// inert by safetext.
+// the file name used to pick the format and in messages. Any object within
+// MaxSize loads: Parse returns a *ValidationError only when data is not a
+// JSON or YAML object (syntax, nesting, size). Everything else is read
+// leniently (see the README: older field names, dates and URLs as people
+// write them, values of an unexpected shape) and what the JSON Resume
+// schema and this program's extensions would reject is listed by the
+// result's Warnings. Every string of the result, including unknown keys
+// and their values, has been made inert by safetext.
 func Parse(name string, data []byte) (*Resume, error) {
 	if len(data) > MaxSize {
 		return nil, tooLarge(name, int64(len(data)))
@@ -156,23 +170,67 @@ func Parse(name string, data []byte) (*Resume, error) {
 	if len(errs) > 0 {
 		return nil, &ValidationError{File: name, Problems: errs}
 	}
-	doc = sanitize(doc, false)
-	if errs := validate(name, isYAML, doc, pos); len(errs) > 0 {
-		return nil, &ValidationError{File: name, Problems: errs}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		at := pos[""]
+		return nil, &ValidationError{File: name, Problems: []Problem{{
+			File: name, Line: max(at.line, 1), Col: max(at.col, 1),
+			Message: fmt.Sprintf("the document is %s (want an object: a JSON Resume document with at least basics.name)", article(jsonType(doc))),
+		}}}
 	}
-	b, err := json.Marshal(doc)
+	obj = sanitize(obj, false).(map[string]any)
+	warnings := validate(name, isYAML, obj, pos)
+	for i := range warnings {
+		warnings[i].Warning = true
+	}
+	b, err := json.Marshal(normalize(obj, pos))
 	if err != nil {
 		return nil, fmt.Errorf("parse content %s: %w", name, err)
 	}
 	r := new(Resume)
 	if err := json.Unmarshal(b, r); err != nil {
-		// The schema checks every field the model has, so this is a bug.
+		// normalize gives every field the model's type, so this is a bug.
 		return nil, &ValidationError{File: name, Problems: []Problem{{
 			File: name, Line: 1, Col: 1,
 			Message: "does not fit the résumé model: " + err.Error(),
 		}}}
 	}
+	r.src = &source{doc: obj, pos: pos, warnings: warnings}
 	return r, nil
+}
+
+// source is what a Resume was read from: the document as written (made
+// inert), where each of its values starts, and the warnings found.
+type source struct {
+	doc      map[string]any
+	pos      positions
+	warnings []Problem
+}
+
+// Warnings lists what a strict JSON Resume validator would reject in the
+// file r was read from, in file order; each has Warning set. r shows
+// everything anyway.
+func (r *Resume) Warnings() []Problem {
+	if r.src == nil {
+		return nil
+	}
+	return append([]Problem(nil), r.src.warnings...)
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case json.Number:
+		return "number"
+	case []any:
+		return "array"
+	}
+	return "object"
 }
 
 // multiline names the fields whose text keeps its newlines; every other

@@ -11,9 +11,13 @@ import (
 	"github.com/laphets/resume/internal/testutil"
 )
 
+// problems returns the errors of src, or when it loads its warnings.
 func problems(t *testing.T, name, src string) []Problem {
 	t.Helper()
-	_, err := Parse(name, []byte(src))
+	r, err := Parse(name, []byte(src))
+	if err == nil {
+		return r.Warnings()
+	}
 	var verr *ValidationError
 	if !errors.As(err, &verr) {
 		t.Fatalf("Parse(%s) = %v, want a *ValidationError", name, err)
@@ -81,7 +85,7 @@ skills:
 
 func TestParseProblemFormat(t *testing.T) {
 	got := problems(t, "me.json", `{"basics": {"name": "A", "url": "nope"}}`)
-	want := `me.json:1:33: basics.url: "nope" is not a URL (want an absolute URL such as https://example.com/)`
+	want := `me.json:1:33: warning: basics.url: "nope" is not a URL (want an absolute URL such as https://example.com/)`
 	if len(got) != 1 || got[0].String() != want {
 		t.Errorf("got %v\nwant %s", got, want)
 	}
@@ -172,7 +176,7 @@ func TestParseLimits(t *testing.T) {
 		"deep YAML block":  {"x.yaml", deepBlock(80), "nested more than 64 deep"},
 		"two documents":    {"x.yaml", "basics: {name: a}\n---\nbasics: {name: b}\n", "a second YAML document"},
 		"trailing JSON":    {"x.json", `{"basics": {"name": "a"}} {}`, "unexpected text after the document"},
-		"not an object":    {"x.json", `[1, 2]`, "is an array (want an object)"},
+		"not an object":    {"x.json", `[1, 2]`, "is an array (want an object"},
 		"infinity":         {"x.yaml", "basics: {name: a}\nx: .inf\n", "not a number JSON can hold"},
 		"unknown alias":    {"x.yaml", "a: *nope\n", "nope"},
 		"truncated JSON":   {"x.json", `{"basics": {"name": "a"`, "unexpected end of file"},
@@ -183,8 +187,8 @@ func TestParseLimits(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := problems(t, tc.file, tc.src)
-			if len(got) == 0 || !strings.Contains(got[0].Message, tc.msg) {
-				t.Errorf("got %v, want …%s…", got, tc.msg)
+			if len(got) == 0 || !strings.Contains(got[0].Message, tc.msg) || got[0].Warning {
+				t.Errorf("got %v, want the error …%s…", got, tc.msg)
 			}
 		})
 	}

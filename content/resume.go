@@ -25,6 +25,8 @@ type Resume struct {
 	Teaching     []Work        `json:"teaching,omitempty"`
 	Meta         *Meta         `json:"meta,omitempty"`
 	Extra        Extra         `json:"-"`
+
+	src *source // the document as read, when Parse made r
 }
 
 // Basics is who the résumé is about and how to reach them.
@@ -117,12 +119,14 @@ type Education struct {
 
 // Award is an honour or prize. Dates is an extension: when it was given,
 // as written, for what a single date cannot say (academic years such as
-// "2018-19, 2019-20"); it is shown where Date would be.
+// "2018-19, 2019-20"); it is shown where Date would be. URL is an
+// extension too (the award's page), which older files call website.
 type Award struct {
 	Title   string `json:"title,omitempty"`
 	Date    string `json:"date,omitempty"`
 	Dates   string `json:"dates,omitempty"`
 	Awarder string `json:"awarder,omitempty"`
+	URL     string `json:"url,omitempty"`
 	Summary string `json:"summary,omitempty"`
 	Extra   Extra  `json:"-"`
 }

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,17 +34,27 @@ type Section struct {
 }
 
 // Entry is one item of a section: a job, a degree, a project, an award.
-// Every field is optional; renderers skip empty ones.
+// Every field is optional; renderers skip empty ones, and show every one
+// that is set (nothing in the file is hidden).
+//
+// Summary, Bullets and Details' text are as the owner wrote them and may
+// hold inline Markdown or HTML: draw them through Markup (spans of text,
+// emphasis, code and links), PlainText or MarkdownText, never raw. Other
+// fields are plain text.
 type Entry struct {
 	Title    string     // organisation, institution, project or award name
 	Subtitle string     // position, degree, awarder, a project's roles
 	Where    string     // location
-	When     string     // formatted date or period
-	URL      string     // link for the entry
+	When     string     // formatted date or period, or the date as written (see FormatDate)
+	URL      string     // link for the entry: absolute when Link can make it so, else as written
 	Tags     []string   // keywords, technologies
-	Summary  string     // a paragraph of prose
-	Bullets  []string   // highlights
+	Summary  string     // prose; paragraphs split by newlines; inline markup
+	Bullets  []string   // highlights; inline markup
 	Tiers    [][]string // skill ranking, strongest first (see Skill.Tiers)
+	// Details are the entry's fields the schema does not define (and the
+	// values of a generic section that fit no field above), in file order:
+	// shown after the rest, each as "Label: text" or a labelled list.
+	Details []Detail
 }
 
 // Contact is one way to reach the person: e-mail, phone, web site, a
@@ -61,13 +70,17 @@ func (r *Resume) Contacts() []Contact {
 	b := r.Basics
 	var cs []Contact
 	if b.Email != "" {
-		cs = append(cs, Contact{Label: "Email", Value: b.Email, URL: "mailto:" + b.Email})
+		c := Contact{Label: "Email", Value: b.Email}
+		if looksLikeEmail(b.Email) {
+			c.URL = "mailto:" + b.Email
+		}
+		cs = append(cs, c)
 	}
 	if b.Phone != "" {
 		cs = append(cs, Contact{Label: "Phone", Value: b.Phone, URL: "tel:" + strings.Join(strings.Fields(b.Phone), "")})
 	}
 	if b.URL != "" {
-		cs = append(cs, Contact{Label: "Web", Value: b.URL, URL: b.URL})
+		cs = append(cs, Contact{Label: "Web", Value: b.URL, URL: Link(b.URL, "")})
 	}
 	for _, p := range b.Profiles {
 		label := p.Network
@@ -78,10 +91,13 @@ func (r *Resume) Contacts() []Contact {
 		if value == "" {
 			value = p.URL
 		}
+		for _, d := range extraDetails(p.Extra) {
+			value = joinNonEmpty(" · ", value, detailText(d))
+		}
 		if value == "" {
 			continue
 		}
-		cs = append(cs, Contact{Label: label, Value: value, URL: p.URL})
+		cs = append(cs, Contact{Label: label, Value: value, URL: Link(p.URL, b.URL)})
 	}
 	if loc := b.Location.String(); loc != "" {
 		cs = append(cs, Contact{Label: "Location", Value: loc})
@@ -89,12 +105,30 @@ func (r *Resume) Contacts() []Contact {
 	return cs
 }
 
-// String joins the parts of a location that are set.
+// String joins the parts of a location that are set, and any other values
+// the file gave it (a country, say).
 func (l *Location) String() string {
 	if l == nil {
 		return ""
 	}
-	return joinNonEmpty(", ", l.Address, strings.TrimSpace(l.PostalCode+" "+l.City), l.Region, l.CountryCode)
+	parts := []string{l.Address, strings.TrimSpace(l.PostalCode + " " + l.City), l.Region, l.CountryCode}
+	for _, d := range extraDetails(l.Extra) {
+		parts = append(parts, detailText(d))
+	}
+	return joinNonEmpty(", ", parts...)
+}
+
+// detailText writes a detail's value on one line.
+func detailText(d Detail) string {
+	if d.Text != "" {
+		return d.Text
+	}
+	return strings.Join(d.Items, ", ")
+}
+
+func looksLikeEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " <>()[]\\,;:\"#")
 }
 
 // Tiers splits a skill's Ranking ("Golang = C/C++ > TypeScript = Python")
@@ -119,12 +153,17 @@ func (s Skill) Tiers() [][]string {
 }
 
 // Sections returns the résumé's non-empty sections in display order. The
-// overview is always first; its single entry carries the summary.
+// overview is always first; its single entry carries the summary and, as
+// Details, the basics the schema does not define. After the sections the
+// schema defines come the file's other top-level keys, in file order, as
+// generic sections: ID and title from the key ("techStack" is tech-stack,
+// "Tech Stack"), entries built from their usual fields (see Entry).
 func (r *Resume) Sections() []Section {
 	secs := []Section{{ID: SectionOverview, Title: "Overview", Entries: []Entry{{
 		Title:    r.Basics.Name,
 		Subtitle: r.Basics.Label,
 		Summary:  r.Basics.Summary,
+		Details:  extraDetails(r.Basics.Extra),
 	}}}}
 	add := func(id, title string, entries []Entry) {
 		if len(entries) > 0 {
@@ -143,6 +182,23 @@ func (r *Resume) Sections() []Section {
 	add(SectionLanguages, "Languages", mapEntries(r.Languages, languageEntry))
 	add(SectionInterests, "Interests", mapEntries(r.Interests, interestEntry))
 	add(SectionReferences, "References", mapEntries(r.References, referenceEntry))
+	taken := map[string]bool{}
+	for _, id := range []string{
+		SectionOverview, SectionEducation, SectionExperience, SectionProjects, SectionTeaching,
+		SectionVolunteer, SectionAwards, SectionCertificates, SectionPublications, SectionSkills, SectionLanguages,
+		SectionInterests, SectionReferences,
+	} {
+		taken[id] = true
+	}
+	secs = append(secs, r.genericSections(taken)...)
+	for i := range secs {
+		for j := range secs[i].Entries {
+			e := &secs[i].Entries[j]
+			if l := Link(e.URL, r.Basics.URL); l != "" {
+				e.URL = l
+			}
+		}
+	}
 	return secs
 }
 
@@ -158,7 +214,7 @@ func mapEntries[T any](items []T, f func(T) Entry) []Entry {
 
 func (e Entry) empty() bool {
 	return e.Title == "" && e.Subtitle == "" && e.Where == "" && e.When == "" && e.URL == "" &&
-		len(e.Tags) == 0 && e.Summary == "" && len(e.Bullets) == 0 && len(e.Tiers) == 0
+		len(e.Tags) == 0 && e.Summary == "" && len(e.Bullets) == 0 && len(e.Tiers) == 0 && len(e.Details) == 0
 }
 
 func workEntry(w Work) Entry {
@@ -169,6 +225,7 @@ func workEntry(w Work) Entry {
 	return Entry{
 		Title: w.Name, Subtitle: w.Position, Where: w.Location, When: period(w.StartDate, w.EndDate, w.Expected),
 		URL: w.URL, Tags: w.Keywords, Summary: summary, Bullets: w.Highlights,
+		Details: extraDetails(w.Extra),
 	}
 }
 
@@ -176,6 +233,7 @@ func volunteerEntry(v Volunteer) Entry {
 	return Entry{
 		Title: v.Organization, Subtitle: v.Position, When: period(v.StartDate, v.EndDate, v.Expected),
 		URL: v.URL, Summary: v.Summary, Bullets: v.Highlights,
+		Details: extraDetails(v.Extra),
 	}
 }
 
@@ -188,6 +246,7 @@ func educationEntry(e Education) Entry {
 	return Entry{
 		Title: e.Institution, Subtitle: degree, Where: e.Location, When: period(e.StartDate, e.EndDate, e.Expected),
 		URL: e.URL, Summary: summary, Bullets: e.Courses,
+		Details: extraDetails(e.Extra),
 	}
 }
 
@@ -196,15 +255,15 @@ func awardEntry(a Award) Entry {
 	if a.Dates != "" {
 		when = joinNonEmpty(", ", when, a.Dates)
 	}
-	return Entry{Title: a.Title, Subtitle: a.Awarder, When: when, Summary: a.Summary}
+	return Entry{Title: a.Title, Subtitle: a.Awarder, When: when, URL: a.URL, Summary: a.Summary, Details: extraDetails(a.Extra)}
 }
 
 func certificateEntry(c Certificate) Entry {
-	return Entry{Title: c.Name, Subtitle: c.Issuer, When: FormatDate(c.Date), URL: c.URL}
+	return Entry{Title: c.Name, Subtitle: c.Issuer, When: FormatDate(c.Date), URL: c.URL, Details: extraDetails(c.Extra)}
 }
 
 func publicationEntry(p Publication) Entry {
-	return Entry{Title: p.Name, Subtitle: p.Publisher, When: FormatDate(p.ReleaseDate), URL: p.URL, Summary: p.Summary}
+	return Entry{Title: p.Name, Subtitle: p.Publisher, When: FormatDate(p.ReleaseDate), URL: p.URL, Summary: p.Summary, Details: extraDetails(p.Extra)}
 }
 
 func projectEntry(p Project) Entry {
@@ -212,67 +271,24 @@ func projectEntry(p Project) Entry {
 	return Entry{
 		Title: p.Name, Subtitle: sub, When: period(p.StartDate, p.EndDate, p.Expected), URL: p.URL,
 		Tags: p.Keywords, Summary: p.Description, Bullets: p.Highlights,
+		Details: extraDetails(p.Extra),
 	}
 }
 
 func skillEntry(s Skill) Entry {
-	return Entry{Title: s.Name, Subtitle: s.Level, Tags: s.Keywords, Tiers: s.Tiers()}
+	return Entry{Title: s.Name, Subtitle: s.Level, Tags: s.Keywords, Tiers: s.Tiers(), Details: extraDetails(s.Extra)}
 }
 
 func languageEntry(l Language) Entry {
-	return Entry{Title: l.Language, Subtitle: l.Fluency}
+	return Entry{Title: l.Language, Subtitle: l.Fluency, Details: extraDetails(l.Extra)}
 }
 
 func interestEntry(i Interest) Entry {
-	return Entry{Title: i.Name, Tags: i.Keywords}
+	return Entry{Title: i.Name, Tags: i.Keywords, Details: extraDetails(i.Extra)}
 }
 
 func referenceEntry(r Reference) Entry {
-	return Entry{Title: r.Name, Summary: r.Reference}
-}
-
-var months = [...]string{
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December",
-}
-
-// FormatDate writes a JSON Resume date for people: "2021" stays, "2021-02"
-// becomes "February 2021", "2021-02-03" becomes "3 February 2021". Anything
-// else is returned as it is.
-func FormatDate(s string) string {
-	parts := strings.Split(s, "-")
-	if len(parts) < 2 || len(parts) > 3 || len(parts[0]) != 4 {
-		return s
-	}
-	m, err := strconv.Atoi(parts[1])
-	if err != nil || m < 1 || m > 12 || len(parts[1]) != 2 {
-		return s
-	}
-	out := months[m-1] + " " + parts[0]
-	if len(parts) == 3 {
-		d, err := strconv.Atoi(parts[2])
-		if err != nil || d < 1 || d > 31 || len(parts[2]) != 2 {
-			return s
-		}
-		out = strconv.Itoa(d) + " " + out
-	}
-	return out
-}
-
-// Period writes a date range: "February 2021 – Present" when only the
-// start is known, the end alone when only it is, "" when neither is.
-func Period(start, end string) string {
-	switch {
-	case start == "" && end == "":
-		return ""
-	case start == "":
-		return FormatDate(end)
-	case end == "":
-		return FormatDate(start) + " – Present"
-	case start == end:
-		return FormatDate(start)
-	}
-	return FormatDate(start) + " – " + FormatDate(end)
+	return Entry{Title: r.Name, Summary: r.Reference, Details: extraDetails(r.Extra)}
 }
 
 // period is Period with an end date that is expected rather than
@@ -385,7 +401,7 @@ func (r *Resume) Headline() []string {
 		}
 	}
 	for _, w := range r.Work {
-		if w.StartDate != "" && (w.EndDate == "" || w.Expected || future(w.EndDate, now)) {
+		if w.StartDate != "" && (w.EndDate == "" || IsPresent(w.EndDate) || w.Expected || future(w.EndDate, now)) {
 			out = append(out, joinNonEmpty(" · ", w.Position, w.Name))
 		}
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 // SchemaJSON is the JSON Resume schema (schema.json, MIT licence beside it).
-// Output of the JSON renderer validates against it.
+// The JSON output of a file without warnings validates against it.
 //
 //go:embed schema.json
 var SchemaJSON []byte
@@ -164,6 +164,9 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 		return ps
 	case *kind.Type:
 		msg := fmt.Sprintf("is %s (want %s)", article(k.Got), orList(k.Want))
+		if k.Got == "null" {
+			msg = fmt.Sprintf("is null; shown as absent (want %s, or leave the field out)", orList(k.Want))
+		}
 		if slices.Contains(k.Want, "string") && (k.Got == "number" || k.Got == "integer" || k.Got == "boolean") {
 			msg = fmt.Sprintf("is %s (want a string: \"%s\")", article(k.Got), quoteless(valueAt(doc, loc)))
 			if yaml {
@@ -172,9 +175,12 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 		}
 		return one(msg)
 	case *kind.Pattern:
+		if k.Got == "" && k.Want == datePattern {
+			return one("is empty; shown as absent (leave the field out, or fill it in)")
+		}
 		switch k.Want {
 		case datePattern:
-			return one(dateMessage(k.Got))
+			return one(dateMessage(k.Got, field))
 		case `\S`:
 			return one("is empty (want the person's name)")
 		}
@@ -184,9 +190,12 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 		return one(fmt.Sprintf("%s does not match %s", show(k.Got), k.Want))
 	case *kind.Format:
 		got, _ := k.Got.(string)
+		if got == "" {
+			return one("is empty; shown as absent (leave the field out, or fill it in)")
+		}
 		switch k.Want {
 		case "partial-date":
-			return one(dateMessage(got))
+			return one(dateMessage(got, field))
 		case "uri":
 			return one(fmt.Sprintf("%s is not a URL (want an absolute URL such as https://example.com/)", show(got)))
 		case "email":
@@ -196,8 +205,14 @@ func problemsOf(name string, yaml bool, doc any, at positions, e *jsonschema.Val
 	return one(e.ErrorKind.LocalizedString(printer))
 }
 
-func dateMessage(got string) string {
-	return fmt.Sprintf("%s is not a date (want YYYY, YYYY-MM or YYYY-MM-DD, such as 2021, 2021-02 or 2021-02-28)", show(got))
+func dateMessage(got, field string) string {
+	if IsPresent(got) {
+		if field == "endDate" {
+			return fmt.Sprintf("%s is not a date; shown as ongoing (a strict validator wants endDate left out while an entry is ongoing)", show(got))
+		}
+		return fmt.Sprintf("%s is not a date; shown as written (want YYYY, YYYY-MM or YYYY-MM-DD)", show(got))
+	}
+	return fmt.Sprintf("%s is not a date (want YYYY, YYYY-MM or YYYY-MM-DD, such as 2021, 2021-02 or 2021-02-28); shown as written", show(got))
 }
 
 // show quotes a value from the file for a message, shortened.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -67,8 +68,9 @@ func loadContent(path string) (*contentStore, error) {
 // Resume is the résumé new sessions get now.
 func (s *Server) Resume() *content.Resume { return s.content.cur.Load().resume }
 
-// Reload reads the content file again. A valid file replaces the résumé for
-// new sessions; an invalid one changes nothing and every problem is logged.
+// Reload reads the content file again. A file that loads (with warnings or
+// without) replaces the résumé for new sessions and its warnings are logged;
+// one that cannot be shown changes nothing and every error is logged.
 // Without a content file it does nothing.
 func (s *Server) Reload() error {
 	cs := s.content
@@ -94,8 +96,18 @@ func (s *Server) Reload() error {
 	}
 	cs.cur.Store(newLoaded(r))
 	s.metrics.reloads.WithLabelValues("ok").Inc()
-	s.log.Info("content reloaded", "file", cs.path, "name", r.Basics.Name)
+	s.log.Info("content reloaded", "file", cs.path, "name", r.Basics.Name, "warnings", len(r.Warnings()))
+	logWarnings(s.log, cs.path, r)
 	return nil
+}
+
+// logWarnings logs, once per load, what a strict JSON Resume validator
+// would reject in the résumé being served (it is shown anyway).
+func logWarnings(log *slog.Logger, path string, r *content.Resume) {
+	for _, p := range r.Warnings() {
+		log.Warn("content warning (served anyway; resume validate --strict lists these)", "file", path,
+			"problem", safetext.Line(p.String()))
+	}
 }
 
 // watchContent reloads the content file whenever its modification time or

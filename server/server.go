@@ -61,8 +61,8 @@ type Server struct {
 	lingering   chan struct{} // semaphore of refused connections being drained
 }
 
-// New validates cfg, loads the content (an invalid file is an error listing
-// every problem) and the host key (created on first start), and builds the
+// New validates cfg, loads the content (a file that cannot be shown is an
+// error listing every problem; warnings are logged once) and the host key (created on first start), and builds the
 // server. It does not listen yet.
 func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
@@ -72,6 +72,7 @@ func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	logWarnings(logger, cfg.ContentFile, cs.cur.Load().resume)
 	signer, created, err := hostkey.LoadOrCreate(cfg.HostKeyPath())
 	if err != nil {
 		return nil, err

@@ -183,6 +183,15 @@ func linkText(c content.Contact) string {
 	return c.URL
 }
 
+// withValue puts a contact's value (a user name) before its address when
+// the address does not show it, so neither is lost.
+func withValue(c content.Contact, addr string) string {
+	if c.URL == "" || c.Value == "" || strings.Contains(addr, c.Value) {
+		return addr
+	}
+	return c.Value + " · " + addr
+}
+
 // shortURL is a contact's link without the scheme and a leading www.,
 // for where room is short (content.DisplayURL).
 func shortURL(c content.Contact) string {
@@ -222,7 +231,12 @@ func (b *builder) overview(info *resumeInfo, sec content.Section) {
 		b.add(styled(l, b.w, st.Label)...)
 	}
 	if len(sec.Entries) > 0 {
-		b.paragraphs(sec.Entries[0].Summary, b.w, "")
+		e := sec.Entries[0]
+		b.paragraphs(e.Summary, b.w, "")
+		if len(e.Details) > 0 {
+			b.blank()
+			b.details(e.Details, b.w)
+		}
 	}
 
 	if len(info.contacts) > 0 {
@@ -291,14 +305,13 @@ func (b *builder) paragraphs(s string, width int, pre string) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	for _, para := range strings.Split(s, "\n\n") {
-		if strings.TrimSpace(para) == "" {
+	b.blank()
+	for _, line := range markupLines(s) {
+		if len(line) == 0 {
+			b.blank() // a paragraph ends
 			continue
 		}
-		b.blank()
-		for _, line := range strings.Split(para, "\n") {
-			b.add(indent(wrap(line, width), pre, pre)...)
-		}
+		b.add(indent(b.rich(line, width), pre, pre)...)
 	}
 }
 
@@ -364,10 +377,10 @@ func (b *builder) entry(e content.Entry, w int) {
 	if e.URL != "" {
 		b.add(urlLines(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
 	}
-	if short := strings.TrimSpace(e.Summary); short != "" && !strings.Contains(short, "\n") &&
+	if short := strings.TrimSpace(content.PlainText(e.Summary)); short != "" && !strings.Contains(short, "\n") &&
 		cellWidth(short) <= w {
 		// A one-line note (an advisor, a year) belongs with the heading.
-		b.add(short)
+		b.add(b.richText(e.Summary, w)...)
 	} else {
 		b.paragraphs(e.Summary, w, "")
 	}
@@ -378,12 +391,16 @@ func (b *builder) entry(e content.Entry, w int) {
 	if len(e.Tiers) > 0 {
 		b.tiers(e, w)
 	}
+	if len(e.Details) > 0 {
+		b.blank()
+		b.details(e.Details, w)
+	}
 }
 
 func (b *builder) bullets(items []string, w int) {
 	bullet := b.st.Bullet.Render("• ")
 	for _, it := range items {
-		b.add(indent(wrap(it, w-2), bullet, "  ")...)
+		b.add(indent(b.richText(it, w-2), bullet, "  ")...)
 	}
 }
 
@@ -460,6 +477,7 @@ func (b *builder) skills(sec content.Section) {
 			b.tags(e.Tags, w)
 		}
 		b.paragraphs(e.Summary, w, "")
+		b.details(e.Details, w)
 		for j := start; j < len(b.lines); j++ {
 			if b.lines[j] != "" {
 				b.lines[j] = "  " + b.lines[j]
@@ -550,9 +568,9 @@ func (b *builder) contacts(st *Styles, contacts []content.Contact) {
 			vs = vs.Hyperlink(linkURI(c.URL))
 		}
 		vw := b.w - 2 - lw - 2
-		text := linkText(c)
+		text := withValue(c, linkText(c))
 		if cellWidth(text) > vw {
-			text = shortURL(c) // the link still goes to the full address
+			text = withValue(c, shortURL(c)) // the link still goes to the full address
 		}
 		if vw < 12 || (c.URL != "" && cellWidth(text) > vw) {
 			// Too narrow for two columns, or for the address beside
@@ -561,6 +579,9 @@ func (b *builder) contacts(st *Styles, contacts []content.Contact) {
 			if c.URL == "" {
 				b.add(indent(styled(text, b.w-4, vs), "    ", "    ")...)
 			} else {
+				if withValue(c, linkText(c)) != linkText(c) { // the user name, above its address
+					b.add(indent(styled(c.Value, b.w-4, lipgloss.NewStyle()), "    ", "    ")...)
+				}
 				b.add(indent(urlLines(linkText(c), b.w-4, vs), "    ", "    ")...)
 			}
 			continue

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/text"
@@ -31,28 +33,12 @@ func writeFile(t *testing.T, name, body string) string {
 	return path
 }
 
-func TestValidateBadFiles(t *testing.T) {
+func TestValidateErrors(t *testing.T) {
 	tests := []struct {
 		name, file, body string
 		line             int    // 0: the problem has no position
 		want             string // in the message
 	}{
-		{
-			"bad date", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021-13\"}]}", 2,
-			`work[0].startDate: "2021-13" is not a date (want YYYY, YYYY-MM or YYYY-MM-DD`,
-		},
-		{
-			"bad URL", "r.yaml", "basics:\n  name: A\n  url: example.com\n", 3,
-			`basics.url: "example.com" is not a URL (want an absolute URL such as https://example.com/)`,
-		},
-		{
-			"bad e-mail", "r.yaml", "basics:\n  name: A\n  email: a.example.com\n", 3,
-			`basics.email: "a.example.com" is not an e-mail address (want one such as name@example.com)`,
-		},
-		{
-			"wrong type", "r.json", "{\"basics\": {\"name\": \"A\"},\n\n \"skills\": {\"name\": \"Go\"}}", 3,
-			`skills: is an object (want an array)`,
-		},
 		{
 			"JSON syntax error", "r.json", "{\n  \"basics\": {\"name\": \"A\",}\n}", 2,
 			`syntax error: invalid character '}' looking for beginning of object key string`,
@@ -62,7 +48,7 @@ func TestValidateBadFiles(t *testing.T) {
 			`syntax error:`,
 		},
 		{"empty file", "r.json", "", 1, `file is empty (want a JSON Resume document`},
-		{"no name", "r.yaml", "basics:\n  label: Engineer\n", 2, `basics.name: is missing (want the person's name)`},
+		{"not an object", "r.yaml", "- a\n- b\n", 1, `the document is an array (want an object`},
 		{
 			"oversize file", "r.json", `{"basics": {"name": "` + strings.Repeat("a", content.MaxSize) + `"}}`, 0,
 			`file is 1048600 bytes, over the size limit (want at most 1048576 bytes, 1 MiB)`,
@@ -82,7 +68,7 @@ func TestValidateBadFiles(t *testing.T) {
 			if tt.line > 0 {
 				prefix = path + ":" + itoa(tt.line) + ":"
 			}
-			if !strings.HasPrefix(stderr, prefix) || !strings.Contains(stderr, tt.want) {
+			if !strings.HasPrefix(stderr, prefix) || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "warning:") {
 				t.Errorf("stderr = %q\nwant %q…%q", stderr, prefix, tt.want)
 			}
 			// render refuses the same file with the same message.
@@ -94,23 +80,80 @@ func TestValidateBadFiles(t *testing.T) {
 	}
 }
 
+// TestValidateWarnings: what a strict validator refuses is a warning with
+// its place: the file is shown, validate exits 0, and 1 with --strict.
+func TestValidateWarnings(t *testing.T) {
+	tests := []struct {
+		name, file, body string
+		line             int
+		want             string
+	}{
+		{
+			"bad date", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021-13\"}]}", 2,
+			`warning: work[0].startDate: "2021-13" is not a date (want YYYY, YYYY-MM or YYYY-MM-DD`,
+		},
+		{
+			"present", "r.json", "{\"basics\": {\"name\": \"A\"},\n \"work\": [{\"startDate\": \"2021\", \"endDate\": \"Obecnie\"}]}", 2,
+			`warning: work[0].endDate: "Obecnie" is not a date; shown as ongoing`,
+		},
+		{
+			"bad URL", "r.yaml", "basics:\n  name: A\n  url: example.com\n", 3,
+			`warning: basics.url: "example.com" is not a URL (want an absolute URL such as https://example.com/)`,
+		},
+		{
+			"bad e-mail", "r.yaml", "basics:\n  name: A\n  email: a.example.com\n", 3,
+			`warning: basics.email: "a.example.com" is not an e-mail address (want one such as name@example.com)`,
+		},
+		{
+			"wrong type", "r.json", "{\"basics\": {\"name\": \"A\"},\n\n \"skills\": {\"Go\": [\"gRPC\"]}}", 3,
+			`warning: skills: is an object (want an array)`,
+		},
+		{"no name", "r.yaml", "basics:\n  label: Engineer\n", 2, `warning: basics.name: is missing (want the person's name)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.file, tt.body)
+			code, stdout, stderr := execute(t, "validate", path)
+			if code != 0 || !strings.HasPrefix(stdout, path+": shown as is, with 1 warning") {
+				t.Errorf("exit status %d, stdout %q; want 0 and a summary", code, stdout)
+			}
+			if want := path + ":" + itoa(tt.line) + ":"; !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q\nwant %q…%q", stderr, want, tt.want)
+			}
+			if code, stdout, _ := execute(t, "validate", "--strict", path); code != 1 || !strings.Contains(stdout, "--strict: failed") {
+				t.Errorf("--strict: exit %d, stdout %q; want 1", code, stdout)
+			}
+			code, out, rerr := execute(t, "render", path)
+			if code != 0 || out == "" || !strings.Contains(rerr, "1 warning; resume validate") {
+				t.Errorf("render: exit %d, stderr %q; want the résumé and a note", code, rerr)
+			}
+		})
+	}
+}
+
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestValidateListsEveryProblemOfEveryFile(t *testing.T) {
 	a := writeFile(t, "a.yaml", "basics:\n  name: A\n  url: nope\nwork:\n  - startDate: 2021-13\n")
 	b := writeFile(t, "b.json", `{"basics": {}}`)
 	good := writeFile(t, "good.yaml", "basics:\n  name: Good\n")
-	code, stdout, stderr := execute(t, "validate", a, good, b)
+	broken := writeFile(t, "broken.json", "{\"basics\": ")
+	code, stdout, stderr := execute(t, "validate", a, good, b, broken)
 	if code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
-	for _, want := range []string{a + ":3:8: basics.url:", a + ":5:16: work[0].startDate:", b + ":1:12: basics.name: is missing"} {
+	for _, want := range []string{
+		a + ":3:8: warning: basics.url:", a + ":5:16: warning: work[0].startDate:",
+		b + ":1:12: warning: basics.name: is missing", broken + ":1:11: syntax error",
+	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
-	if stdout != good+": valid\n" {
-		t.Errorf("stdout = %q", stdout)
+	want := a + ": shown as is, with 2 warnings (a strict JSON Resume validator would refuse the file)\n" +
+		good + ": valid\n" + b + ": shown as is, with 1 warning (a strict JSON Resume validator would refuse the file)\n"
+	if stdout != want {
+		t.Errorf("stdout = %q\nwant %q", stdout, want)
 	}
 }
 
@@ -189,5 +232,37 @@ func TestHelp(t *testing.T) {
 	code, stdout, _ := execute(t, "version")
 	if code != 0 || !strings.HasPrefix(stdout, "resume ") {
 		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}
+
+// TestValidateGolden is what an owner reads for each file in the wild:
+// the fixtures' warnings, with their places, and an error. Refresh with
+// go test ./cmd/resume -run TestValidateGolden -update, and read the diff.
+func TestValidateGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "content", "testdata", "wild", "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("fixtures: %v %v", files, err)
+	}
+	broken := filepath.Join("testdata", "broken.yaml")
+	for _, strict := range []bool{false, true} {
+		name := "validate"
+		args := []string{"validate"}
+		if strict {
+			name, args = "validate-strict", append(args, "--strict")
+		}
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := execute(t, append(args, append(files, broken)...)...)
+			if code != 1 {
+				t.Errorf("exit status %d, want 1 (broken.yaml has an error)", code)
+			}
+			golden.RequireEqual(t, "exit "+itoa(code)+"\n--- stdout\n"+stdout+"--- stderr\n"+stderr)
+		})
+	}
+	// Without the broken file, the warnings alone pass, and fail --strict.
+	if code, _, _ := execute(t, append([]string{"validate"}, files...)...); code != 0 {
+		t.Errorf("validate of files with only warnings: exit %d, want 0", code)
+	}
+	if code, _, _ := execute(t, append([]string{"validate", "--strict"}, files...)...); code != 1 {
+		t.Errorf("validate --strict of files with warnings: exit %d, want 1", code)
 	}
 }

@@ -23,8 +23,10 @@ func newRenderCmd() *cobra.Command {
 		Use:   "render [FILE]",
 		Short: "Print a résumé as text, Markdown or JSON",
 		Long: `Render prints a résumé file (JSON or YAML) as plain text, Markdown or
-JSON Resume. Without FILE it prints the embedded default résumé. The file is
-validated first; problems are listed and the exit status is 1.`,
+JSON Resume. Without FILE it prints the embedded default résumé. A file that
+cannot be shown (see validate) is refused with every error listed and exit
+status 1; one with warnings is rendered, and the number of warnings is said
+on standard error.`,
 		Example: `  resume render
   resume render --width 60 me.yaml
   resume render --format markdown me.json > resume.md
@@ -42,6 +44,9 @@ validated first; problems are listed and the exit status is 1.`,
 				var err error
 				if r, err = content.Load(args[0]); err != nil {
 					return err
+				}
+				if n := len(r.Warnings()); n > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s; resume validate %[1]s lists them\n", args[0], plural(n, "warning"))
 				}
 			}
 			out := cmd.OutOrStdout()

@@ -30,6 +30,7 @@ func Render(r *content.Resume) string {
 	if over.Summary != "" {
 		b.WriteString(mdBlock(over.Summary) + "\n")
 	}
+	mdDetails(&b, over.Details)
 	for _, sec := range secs[1:] {
 		b.WriteString("## " + mdInline(sec.Title) + "\n\n")
 		for _, e := range sec.Entries {
@@ -86,9 +87,29 @@ func mdEntry(b *strings.Builder, e content.Entry) {
 		b.WriteString(mdBlock(e.Summary) + "\n")
 	}
 	for _, h := range e.Bullets {
-		b.WriteString("- " + mdInline(h) + "\n")
+		b.WriteString("- " + mdMarkup(h) + "\n")
 	}
 	if len(e.Bullets) > 0 {
+		b.WriteString("\n")
+	}
+	mdDetails(b, e.Details)
+}
+
+// mdDetails writes the fields the schema does not define as a list:
+// "**Label:** text", or the label over a nested list of its items.
+func mdDetails(b *strings.Builder, ds []content.Detail) {
+	for _, d := range ds {
+		b.WriteString("- **" + mdInline(d.Label) + ":**")
+		if d.Text != "" {
+			b.WriteString(" " + mdMarkup(d.Text) + "\n")
+			continue
+		}
+		b.WriteString("\n")
+		for _, it := range d.Items {
+			b.WriteString("  - " + mdMarkup(it) + "\n")
+		}
+	}
+	if len(ds) > 0 {
 		b.WriteString("\n")
 	}
 }
@@ -101,15 +122,94 @@ func mdJoin(items []string) string {
 	return strings.Join(out, " · ")
 }
 
-// mdBlock writes paragraphs, one per line of text.
+// mdBlock writes paragraphs, one per line of text, keeping their inline
+// markup (see mdMarkup).
 func mdBlock(s string) string {
 	var b strings.Builder
-	for _, para := range strings.Split(s, "\n") {
-		if para = oneLine(para); para != "" {
-			b.WriteString(mdInline(para) + "\n\n")
+	for _, line := range lines(content.Markup(s)) {
+		if para := mdSpans(line); para != "" {
+			b.WriteString(para + "\n\n")
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// mdMarkup writes text with inline markup (Markdown or HTML, see
+// content.Markup) as CommonMark on one line: emphasis, code and links kept,
+// everything else escaped.
+func mdMarkup(s string) string {
+	var parts []string
+	for _, line := range lines(content.Markup(s)) {
+		if l := mdSpans(line); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// lines splits spans at line breaks.
+func lines(spans []content.Span) [][]content.Span {
+	out := [][]content.Span{nil}
+	for _, sp := range spans {
+		if sp.Text == "\n" {
+			out = append(out, nil)
+			continue
+		}
+		out[len(out)-1] = append(out[len(out)-1], sp)
+	}
+	return out
+}
+
+func mdSpans(spans []content.Span) string {
+	var b strings.Builder
+	for _, sp := range spans {
+		text := sp.Text
+		if b.Len() == 0 {
+			text = strings.TrimLeft(text, " \t")
+		}
+		core := strings.TrimSpace(text)
+		if core == "" {
+			b.WriteString(oneLine(text) + strings.Repeat(" ", min(len(text), 1)))
+			continue
+		}
+		lead := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+		trail := text[len(strings.TrimRight(text, " \t")):]
+		var m string
+		if sp.Code {
+			m = mdCode(oneLine(core))
+		} else {
+			m = mdEscaper.Replace(oneLine(core))
+		}
+		if sp.Emph {
+			m = "*" + m + "*"
+		}
+		if sp.Strong {
+			m = "**" + m + "**"
+		}
+		if sp.URL != "" && linkable(sp.URL) {
+			m = "[" + m + "](" + mdURL.Replace(oneLine(sp.URL)) + ")"
+		}
+		if lead != "" {
+			b.WriteByte(' ')
+		}
+		b.WriteString(m)
+		if trail != "" {
+			b.WriteByte(' ')
+		}
+	}
+	return mdLineStart(strings.TrimSpace(strings.Join(strings.Fields(b.String()), " ")))
+}
+
+// mdCode writes a code span, with enough backticks around it.
+func mdCode(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
 }
 
 var mdEscaper = strings.NewReplacer(
@@ -121,7 +221,12 @@ var mdEscaper = strings.NewReplacer(
 // characters get a backslash, and a line that would start a list or a
 // heading does not.
 func mdInline(s string) string {
-	s = mdEscaper.Replace(oneLine(s))
+	return mdLineStart(mdEscaper.Replace(oneLine(s)))
+}
+
+// mdLineStart escapes what would start a list or a heading at the start of
+// a line.
+func mdLineStart(s string) string {
 	if s == "" {
 		return s
 	}

@@ -306,7 +306,11 @@ func render(r *content.Resume, width int) string {
 	w.contacts(r.Contacts())
 	if over.Summary != "" {
 		w.blank()
-		w.wrap(over.Summary, "")
+		w.wrap(content.PlainText(over.Summary), "")
+	}
+	if len(over.Details) > 0 {
+		w.blank()
+		w.details(over.Details)
 	}
 	for _, sec := range secs[1:] {
 		w.blank()
@@ -411,13 +415,30 @@ func (w *textWriter) entry(e content.Entry) {
 		w.flow(tier, num, strings.Repeat(" ", len(num)))
 	}
 	if e.Summary != "" {
-		for _, para := range strings.Split(e.Summary, "\n") {
+		for _, para := range strings.Split(content.PlainText(e.Summary), "\n") {
 			if strings.TrimSpace(para) != "" {
 				w.wrap(para, "  ")
 			}
 		}
 	}
 	for _, b := range e.Bullets {
-		w.wrap(b, "  • ")
+		w.wrap(content.PlainText(b), "  • ")
+	}
+	w.details(e.Details)
+}
+
+// details writes the fields the schema does not define: "Label: text", or
+// the label over its items.
+func (w *textWriter) details(ds []content.Detail) {
+	for _, d := range ds {
+		label := oneLine(d.Label) + ": "
+		if d.Text != "" {
+			w.wrap(content.PlainText(d.Text), "  "+label)
+			continue
+		}
+		w.wrap(label, "  ")
+		for _, it := range d.Items {
+			w.wrap(content.PlainText(it), "    – ")
+		}
 	}
 }
