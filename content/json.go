@@ -13,15 +13,12 @@ import (
 // in file order; YAML comes out as the same document in JSON. A Resume
 // built in code is written from the model.
 func (r *Resume) JSON() ([]byte, error) {
-	var buf bytes.Buffer
 	if r.src != nil {
-		w := orderedWriter{buf: &buf, pos: r.src.pos}
-		if err := w.value(r.src.doc, "", ""); err != nil {
-			return nil, fmt.Errorf("render json: %w", err)
-		}
-		buf.WriteByte('\n')
-		return buf.Bytes(), nil
+		// Read once, written once: a server answers many requests.
+		b, err := r.src.json()
+		return bytes.Clone(b), err
 	}
+	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -89,4 +86,19 @@ func (w orderedWriter) scalar(v any) error {
 	}
 	w.buf.Write(b)
 	return nil
+}
+
+// json writes the document as read, once.
+func (s *source) json() ([]byte, error) {
+	s.jsonOnce.Do(func() {
+		var buf bytes.Buffer
+		w := orderedWriter{buf: &buf, pos: s.pos}
+		if err := w.value(s.doc, "", ""); err != nil {
+			s.jsonErr = fmt.Errorf("render json: %w", err)
+			return
+		}
+		buf.WriteByte('\n')
+		s.jsonOut = buf.Bytes()
+	})
+	return s.jsonOut, s.jsonErr
 }

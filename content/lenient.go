@@ -112,28 +112,35 @@ func (n normalizer) keys(m map[string]any, loc string) []string {
 }
 
 func orderedKeys(m map[string]any, loc string, at positions) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
+	type keyAt struct {
+		key string
+		at  pos
+		ok  bool
 	}
-	slices.SortFunc(ks, func(a, b string) int {
-		pa, oka := at[child(loc, a)]
-		pb, okb := at[child(loc, b)]
+	ks := make([]keyAt, 0, len(m))
+	for k := range m {
+		p, ok := at[child(loc, k)]
+		ks = append(ks, keyAt{k, p, ok})
+	}
+	slices.SortFunc(ks, func(a, b keyAt) int {
 		switch {
-		case oka && okb && pa != pb:
-			if pa.line != pb.line {
-				return pa.line - pb.line
-			}
-			return pa.col - pb.col
-		case oka != okb:
-			if oka {
+		case a.ok != b.ok:
+			if a.ok {
 				return -1
 			}
 			return 1
+		case a.ok && a.at.line != b.at.line:
+			return a.at.line - b.at.line
+		case a.ok && a.at.col != b.at.col:
+			return a.at.col - b.at.col
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(a.key, b.key)
 	})
-	return ks
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = k.key
+	}
+	return out
 }
 
 // value reshapes v for a field of type t; false drops it (null, empty).

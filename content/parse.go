@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/laphets/resume/internal/safetext"
@@ -205,6 +206,10 @@ type source struct {
 	doc      map[string]any
 	pos      positions
 	warnings []Problem
+
+	jsonOnce sync.Once // JSON output, made on first use
+	jsonOut  []byte
+	jsonErr  error
 }
 
 // Warnings lists what a strict JSON Resume validator would reject in the
