@@ -24,8 +24,10 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/hostkey"
+	"github.com/laphets/resume/internal/safetext"
 	"github.com/laphets/resume/internal/version"
 	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/tui"
@@ -65,10 +67,17 @@ type Server struct {
 // error listing every problem; warnings are logged once) and the host key (created on first start), and builds the
 // server. It does not listen yet.
 func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
-	if err := cfg.Validate(); err != nil {
+	err := cfg.Validate()
+	if err != nil {
 		return nil, err
 	}
-	cs, err := loadContent(cfg.ContentFile)
+	var pdfFont *pdf.Font
+	if cfg.PDFFont != "" {
+		if pdfFont, err = pdf.LoadFont(cfg.PDFFont); err != nil {
+			return nil, err
+		}
+	}
+	cs, err := loadContent(cfg.ContentFile, pdfFont)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +174,7 @@ func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		ss := sessionOf(sess)
 		cur := s.content.cur.Load()
-		ss.resume, ss.text = cur.resume, cur.text
+		ss.resume, ss.text, ss.pdf = cur.resume, cur.text, cur.pdf
 		r := ss.resume
 		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.Sections())
 		ss.mu.Lock()
@@ -230,6 +239,9 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case cmdVersion:
 		out = "resume " + version.String() + "\n"
+	case cmdPDF:
+		s.writePDF(ss, rt.paper)
+		return
 	case "message":
 		s.runMessage(ss, rt)
 		return
@@ -238,6 +250,25 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		return
 	}
 	_, _ = io.WriteString(ss, out)
+}
+
+// writePDF writes the PDF, binary, to a session without a terminal; with
+// one it refuses, since a terminal would show garbage and a PTY would turn
+// each "\n" in the bytes into "\r\n".
+func (s *Server) writePDF(ss *session, paper pdf.Paper) {
+	why := "the PDF is binary and this session has a terminal; save it without one: " +
+		s.cfg.SSHCommand(ss.LocalAddr()) + " pdf > resume.pdf"
+	if ss.pty == nil {
+		b, err := ss.pdf.Render(paper)
+		if err == nil {
+			_, _ = ss.Write(b)
+			return
+		}
+		s.log.Error("render pdf", "err", safetext.Line(err.Error()))
+		why = "the PDF could not be made (the server's log says why)"
+	}
+	_, _ = io.WriteString(ss.Stderr(), "resume: "+why+"\n")
+	ss.setExitCode(1)
 }
 
 // plainWidth is the width a plain output is made for: the one asked for;

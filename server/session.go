@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 )
 
@@ -62,6 +63,7 @@ type session struct {
 	route  route
 	resume *content.Resume
 	text   *text.Cache // renderings of resume
+	pdf    *pdf.Cache  // its PDFs
 
 	// The window, updated by window-change requests.
 	winMu    sync.Mutex

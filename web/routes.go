@@ -32,6 +32,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /resume.txt", handleText(cur))
 	mux.Handle("GET /resume.md", handleAsset(cur, func(r *renderings) *asset { return r.markdown }))
 	mux.Handle("GET /resume.json", handleAsset(cur, func(r *renderings) *asset { return r.json }))
+	mux.Handle("GET /resume.pdf", handlePDF(cur, s))
 	mux.Handle("GET /ssh", handleAsset(cur, func(r *renderings) *asset { return r.ssh }))
 	if s.messages != nil {
 		mux.Handle("GET /message", handleAsset(cur, func(r *renderings) *asset { return r.message }))
@@ -137,7 +138,7 @@ func handleNotFound(cur func() *renderings) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rg := cur()
 		if rg == nil || negotiate(r) != typeHTML {
-			http.Error(w, "404 not found: the résumé is at /, /resume.txt, /resume.md and /resume.json", http.StatusNotFound)
+			http.Error(w, "404 not found: the résumé is at /, /resume.txt, /resume.md, /resume.pdf and /resume.json", http.StatusNotFound)
 			return
 		}
 		rg.notFound.serve(w, r, http.StatusNotFound)
