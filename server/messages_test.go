@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -79,20 +78,6 @@ func (ts *testServer) dialAs(t *testing.T, signers ...gossh.Signer) *gossh.Clien
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
-}
-
-// runInput runs cmd with stdin as its input.
-func runInput(t *testing.T, c *gossh.Client, cmd string, stdin io.Reader) result {
-	t.Helper()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatalf("new session: %v", err)
-	}
-	defer s.Close()
-	var out, errOut bytes.Buffer
-	s.Stdout, s.Stderr, s.Stdin = &out, &errOut, stdin
-	err = s.Run(cmd)
-	return result{out.String(), errOut.String(), exitStatus(t, err)}
 }
 
 func TestMessageCommand(t *testing.T) {
