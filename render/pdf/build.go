@@ -216,21 +216,7 @@ func factRuns(e content.Entry) []run {
 }
 
 // unranked are e's keywords that its skill ranking does not name.
-func unranked(e content.Entry) []string {
-	ranked := map[string]bool{}
-	for _, tier := range e.Tiers {
-		for _, t := range tier {
-			ranked[t] = true
-		}
-	}
-	var out []string
-	for _, t := range e.Tags {
-		if !ranked[t] {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+func unranked(e content.Entry) []string { return e.UnrankedTags() }
 
 // entry lays out a job, a degree, a project: the heading lines, keywords,
 // link, prose and bullets.
