@@ -13,7 +13,9 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/store"
+	"github.com/laphets/resume/tui"
 )
 
 // Option adds a dependency to New.
@@ -186,5 +188,69 @@ func (s *Server) runInbox(ss *session, rt route) {
 	defer cancel()
 	if err := rt.inbox.Run(ctx, s.store, ss); err != nil {
 		fail(err.Error())
+	}
+}
+
+// contactForm is what the TUI's Contact section sends through: the store,
+// with the session's visitor as the sender. nil without a store.
+func (s *Server) contactForm(ss *session) *tui.Contact {
+	if s.store == nil {
+		return nil
+	}
+	return &tui.Contact{
+		Send: func(name, contact, body string) (string, error) {
+			id, err := s.submit(ss, store.Submission{Name: name, Contact: contact, Body: body, Meta: senderMeta(ss, "tui")})
+			var inv *store.InvalidError
+			if errors.As(err, &inv) {
+				return "", fmt.Errorf("the %s", inv.Error())
+			}
+			return id, err
+		},
+		CheckContact: store.CheckContact,
+		MaxName:      store.MaxName, MaxContact: store.MaxContact, MaxBody: store.MaxBody,
+	}
+}
+
+// ownerInbox is the Inbox section, for a session that proved the owner's
+// key; nil for everyone else.
+func (s *Server) ownerInbox(ss *session) *tui.Inbox {
+	if s.store == nil || !s.isOwner(ss) {
+		return nil
+	}
+	ctx := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ss.life, submitTimeout) }
+	view := func(m store.Message) tui.InboxMessage {
+		return tui.InboxMessage{
+			ID: m.ID, From: inbox.From(m), Received: inbox.When(m.Received),
+			Body: inbox.Text(m.Body), Sender: inbox.Sender(m.Meta), Unread: !m.Read,
+		}
+	}
+	return &tui.Inbox{
+		List: func() ([]tui.InboxMessage, error) {
+			c, cancel := ctx()
+			defer cancel()
+			msgs, err := s.store.List(c, inbox.ListLimit)
+			out := make([]tui.InboxMessage, 0, len(msgs))
+			for _, m := range msgs {
+				out = append(out, view(m))
+			}
+			return out, err
+		},
+		Read: func(id string) (tui.InboxMessage, error) {
+			c, cancel := ctx()
+			defer cancel()
+			m, err := s.store.Get(c, id)
+			if err != nil {
+				return tui.InboxMessage{}, err
+			}
+			if err := s.store.MarkRead(c, id); err != nil {
+				return tui.InboxMessage{}, err
+			}
+			return view(m), nil
+		},
+		Delete: func(id string) error {
+			c, cancel := ctx()
+			defer cancel()
+			return s.store.Delete(c, id)
+		},
 	}
 }

@@ -364,3 +364,92 @@ func checkOnScreen(t *testing.T, out string) {
 		t.Errorf("the output is not on the screen:\n%s", screen)
 	}
 }
+
+// TestTUIContactForm sends a message through the Contact form over a real
+// SSH session with a PTY, as a visitor's terminal would type it.
+func TestTUIContactForm(t *testing.T) {
+	ts, st := messageServer(t, storetest.SQLite, testConfig(t), nil)
+	p := openPTY(t, ts.dial(t), "", 80, 24)
+	p.waitFor(t, "Wenging Luo", 10*time.Second)
+	if _, err := io.WriteString(p.in, "w"); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor(t, "Your name", 5*time.Second)
+	// Tab between the fields, enter for a new line in the message, ctrl+s
+	// to send.
+	if _, err := io.WriteString(p.in, "Jane Roe\tjane@example.com\tHello from the form\rSecond line\x13"); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor(t, "Message id: ", 10*time.Second)
+	id := regexp.MustCompile(`Message id: (?:\x1b\[[0-9;]*m)*([a-z2-7]{16})`).FindStringSubmatch(p.out.String())
+	if id == nil {
+		t.Fatalf("no id on screen: %q", p.out.String())
+	}
+	m, err := st.Get(context.Background(), id[1])
+	if err != nil {
+		t.Fatalf("the confirmed message is not stored: %v", err)
+	}
+	if m.Name != "Jane Roe" || m.Contact != "jane@example.com" || m.Body != "Hello from the form\nSecond line" || m.Meta.Via != "tui" {
+		t.Errorf("stored %+v", m)
+	}
+}
+
+// TestTUIInboxHostile shows the escape-sequence table in the owner's TUI
+// inbox, through a terminal emulator: no title, no bell, none of the
+// sequences' payloads on screen, the header rows intact.
+func TestTUIInboxHostile(t *testing.T) {
+	owner := newSigner(t)
+	cfg := testConfig(t)
+	ts, st := messageServer(t, storetest.SQLite, cfg, owner.PublicKey())
+	for _, h := range storetest.Hostile {
+		if _, err := st.Submit(context.Background(), store.Submission{
+			Name: "Eve" + h.Text, Contact: "eve@example.com",
+			Body: "before" + h.Text + "after", Meta: store.Meta{Via: "ssh"},
+		}); err != nil {
+			t.Fatalf("%s: %v", h.Name, err)
+		}
+	}
+	// A stranger's TUI has no Inbox section.
+	sp := openPTY(t, ts.dialAs(t, newSigner(t)), "", 120, 40)
+	sp.waitFor(t, "Contact", 10*time.Second)
+	if strings.Contains(sp.out.String(), "Inbox") {
+		t.Error("a stranger's TUI shows an Inbox section")
+	}
+	p := openPTY(t, ts.dialAs(t, owner), "", 120, 40)
+	p.waitFor(t, "Inbox", 10*time.Second)
+	if _, err := io.WriteString(p.in, "\x1b[Z"); err != nil { // shift+tab: the last section
+		t.Fatal(err)
+	}
+	p.waitFor(t, "unread", 5*time.Second)
+	if _, err := io.WriteString(p.in, "\r"); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor(t, "Received:", 5*time.Second)
+	out := p.out.String()
+	for _, payload := range []string{"PWNED-TITLE", "cm0gLXJmIH4K", "evil.example", "\x1b]0;", "\x1b]2;", "\x1b]52", "\u009b", "\u202e", "\u200b"} {
+		if strings.Contains(out, payload) {
+			t.Errorf("the TUI's output carries %q", payload)
+		}
+	}
+	em := vt.NewEmulator(120, 40)
+	// The TUI asks the terminal questions (its background colour); the
+	// emulator answers on its input side, which must be read. The reader
+	// stays blocked when the test ends: vt's Close races with Read.
+	go func() { _, _ = io.Copy(io.Discard, em) }()
+	var events []string
+	em.SetCallbacks(vt.Callbacks{
+		Title:    func(s string) { events = append(events, "title "+s) },
+		IconName: func(s string) { events = append(events, "icon "+s) },
+		Bell:     func() { events = append(events, "bell") },
+	})
+	_, _ = em.WriteString(out)
+	if len(events) > 0 {
+		t.Errorf("the inbox acted on the terminal: %v", events)
+	}
+	screen := em.String()
+	rows := strings.Split(screen, "\n")
+	if !strings.Contains(strings.Join(rows[:4], "\n"), "Wenging Luo") || !strings.Contains(screen, "From:") ||
+		!strings.Contains(screen, "beforeafter") && !strings.Contains(screen, "before") {
+		t.Errorf("the screen is not the inbox as drawn:\n%s", screen)
+	}
+}

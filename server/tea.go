@@ -59,6 +59,7 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	model := s.newModel(r, tui.Options{
 		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
 		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()),
+		Contact: s.contactForm(ss), Inbox: s.ownerInbox(ss),
 	})
 	out := newTUIOutput(ss, profile, win.Width, win.Height)
 	p := tea.NewProgram(&safeModel{m: model, ss: ss, quit: cancel, out: out},

@@ -71,8 +71,9 @@ func (w *Webhook) Run(ctx context.Context, st Store) {
 		log = slog.Default()
 	}
 	// The lease outlives a request: another replica does not send the
-	// same entry while this one is still waiting for an answer.
-	lease := client.Timeout + 30*time.Second
+	// same entry while this one is still waiting for an answer. After a
+	// crash, the entry waits this long before another try.
+	lease := client.Timeout + 5*time.Second
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
@@ -100,15 +101,23 @@ func (w *Webhook) Run(ctx context.Context, st Store) {
 func (w *Webhook) deliver(ctx context.Context, st Store, client *http.Client, d Delivery, retry, maxRetry time.Duration, log *slog.Logger) {
 	id := d.Message.ID
 	err := w.post(ctx, client, Payload(d.Message))
-	if ctx.Err() != nil {
-		return // shutting down: the lease ends and a later run retries
-	}
+	// The outbox is updated even when ctx has just ended: a delivery that
+	// went through is recorded, and one a shutdown cut short goes back at
+	// once instead of waiting out its lease.
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	if err == nil {
-		if err := st.Delivered(ctx, id); err != nil {
+		if err := st.Delivered(bg, id); err != nil {
 			log.Warn("webhook delivered, outbox not updated", "id", id, "err", err.Error())
 			return
 		}
 		log.Info("webhook delivered", "id", id, "attempts", d.Attempts+1)
+		return
+	}
+	if ctx.Err() != nil {
+		if err := st.RetryAt(bg, id, time.Now(), "interrupted by a shutdown"); err != nil {
+			log.Warn("webhook outbox", "id", id, "err", err.Error())
+		}
 		return
 	}
 	delay := retry
@@ -117,7 +126,7 @@ func (w *Webhook) deliver(ctx context.Context, st Store, client *http.Client, d 
 	}
 	delay = min(delay, maxRetry)
 	log.Warn("webhook failed, will retry", "id", id, "attempts", d.Attempts+1, "retry_in", delay, "err", err.Error())
-	if err := st.RetryAt(ctx, id, time.Now().Add(delay), err.Error()); err != nil {
+	if err := st.RetryAt(bg, id, time.Now().Add(delay), err.Error()); err != nil {
 		log.Warn("webhook outbox", "id", id, "err", err.Error())
 	}
 }

@@ -262,7 +262,7 @@ func TestSessionsShareRenderings(t *testing.T) {
 func TestCacheIsBounded(t *testing.T) {
 	c := newCache()
 	c.limit = 8
-	info := c.info(content.Default())
+	info := c.info(content.Default(), 0)
 	for w := range 40 {
 		d := c.doc(info, minPaneWidth+w, Theme{Dark: w%2 == 0})
 		c.chrome(info, minPaneWidth+w, 0, Theme{Dark: w%2 == 0})

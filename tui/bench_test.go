@@ -51,7 +51,7 @@ func BenchmarkNew(b *testing.B) {
 // BenchmarkRenderDocument is rendering every section for one width, done
 // once per width and theme and then shared.
 func BenchmarkRenderDocument(b *testing.B) {
-	info := newResumeInfo(content.Default())
+	info := newResumeInfo(content.Default(), 0)
 	st := stylesFor(Theme{Dark: true})
 	b.ReportAllocs()
 	for b.Loop() {

@@ -16,14 +16,40 @@ import (
 // resumeInfo is what the TUI derives from a résumé once.
 type resumeInfo struct {
 	r        *content.Resume
+	extra    extras // the sections the session adds: Contact, Inbox
 	sections []content.Section
 	contacts []content.Contact
 	links    []content.Contact // contacts with a URL, then entries' URLs
 	email    string
 }
 
-func newResumeInfo(r *content.Resume) *resumeInfo {
-	info := &resumeInfo{r: r, sections: r.Sections(), contacts: r.Contacts(), email: r.Basics.Email}
+// extras are the sections a session adds after the résumé's own.
+type extras uint8
+
+const (
+	withContact extras = 1 << iota // the Contact form
+	withInbox                      // the owner's Inbox
+)
+
+// The IDs of the added sections.
+const (
+	contactID = "contact"
+	inboxID   = "inbox"
+)
+
+type infoKey struct {
+	r     *content.Resume
+	extra extras
+}
+
+func newResumeInfo(r *content.Resume, extra extras) *resumeInfo {
+	info := &resumeInfo{r: r, extra: extra, sections: r.Sections(), contacts: r.Contacts(), email: r.Basics.Email}
+	if extra&withContact != 0 {
+		info.sections = append(info.sections, content.Section{ID: contactID, Title: "Contact"})
+	}
+	if extra&withInbox != 0 {
+		info.sections = append(info.sections, content.Section{ID: inboxID, Title: "Inbox"})
+	}
 	for _, c := range info.contacts {
 		if c.URL != "" {
 			info.links = append(info.links, c)
@@ -45,6 +71,7 @@ func newResumeInfo(r *content.Resume) *resumeInfo {
 
 type docKey struct {
 	r     *content.Resume
+	extra extras
 	width int
 	theme themeKey
 	fits  uint64 // for a fitted document: which sections use the scrollbar's room
@@ -59,14 +86,14 @@ type cache struct {
 	mu      sync.Mutex
 	docs    map[docKey]*onceEntry[*document]
 	chromes map[chromeKey]*onceEntry[*chrome]
-	infos   map[*content.Resume]*onceEntry[*resumeInfo]
+	infos   map[infoKey]*onceEntry[*resumeInfo]
 	helps   map[helpKey]row
 }
 
 func newCache() *cache {
 	return &cache{
 		limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
-		infos: map[*content.Resume]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{},
+		infos: map[infoKey]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{},
 	}
 }
 
@@ -106,14 +133,14 @@ func evict[K comparable, V any](m map[K]V, limit int) {
 	}
 }
 
-func (c *cache) info(r *content.Resume) *resumeInfo {
-	return cached(c, c.infos, r, func() *resumeInfo { return newResumeInfo(r) })
+func (c *cache) info(r *content.Resume, extra extras) *resumeInfo {
+	return cached(c, c.infos, infoKey{r, extra}, func() *resumeInfo { return newResumeInfo(r, extra) })
 }
 
 // doc returns info's résumé rendered at width in theme t, rendering it on
 // first use; concurrent first uses render once.
 func (c *cache) doc(info *resumeInfo, width int, t Theme) *document {
-	k := docKey{r: info.r, width: width, theme: t.key()}
+	k := docKey{r: info.r, extra: info.extra, width: width, theme: t.key()}
 	return cached(c, c.docs, k, func() *document { return renderDocument(info, width, stylesFor(t)) })
 }
 
@@ -139,7 +166,7 @@ func (c *cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
 	case n == len(full.pages) && fits == 1<<n-1:
 		return full
 	}
-	k := docKey{r: info.r, width: width, theme: t.key(), fits: fits}
+	k := docKey{r: info.r, extra: info.extra, width: width, theme: t.key(), fits: fits}
 	return cached(c, c.docs, k, func() *document {
 		d := &document{pages: make([]page, len(narrow.pages))}
 		for i := range d.pages {
@@ -156,7 +183,7 @@ func (c *cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
 // chrome returns the header, navigation and scrollbar cells for a frame
 // with the given inner width and sidebar width (0 for tabs).
 func (c *cache) chrome(info *resumeInfo, innerW, sideW int, t Theme) *chrome {
-	k := chromeKey{r: info.r, innerW: innerW, sideW: sideW, theme: t.key()}
+	k := chromeKey{r: info.r, extra: info.extra, innerW: innerW, sideW: sideW, theme: t.key()}
 	return cached(c, c.chromes, k, func() *chrome { return buildChrome(info, stylesFor(t), innerW, sideW) })
 }
 

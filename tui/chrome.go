@@ -37,6 +37,7 @@ type chrome struct {
 
 type chromeKey struct {
 	r             *content.Resume
+	extra         extras
 	innerW, sideW int
 	theme         themeKey
 }

@@ -10,7 +10,7 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown           key.Binding
 	HalfUp, HalfDown, Top, Bottom        key.Binding
 	Search, NextMatch, PrevMatch, Accept key.Binding
-	Copy, Links, Mouse, Theme            key.Binding
+	Copy, Links, Mouse, Theme, Write     key.Binding
 	Help, Close, Quit                    key.Binding
 }
 
@@ -38,6 +38,7 @@ var defaultKeys = &KeyMap{
 	Links:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "links…")),
 	Mouse:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mouse on, off")),
 	Theme:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "light, dark")),
+	Write:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write a message")),
 	Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
 	Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close, clear")),
 	Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -56,7 +57,7 @@ func (k *KeyMap) FullHelp() [][]key.Binding {
 		},
 		{k.Search, helpPair(k.NextMatch, k.PrevMatch, "n N", "next, previous"), k.Close},
 		{k.Copy, k.Links, k.Mouse},
-		{k.Theme, k.Help, k.Quit},
+		{k.Write, k.Theme, k.Help, k.Quit},
 	}
 }
 

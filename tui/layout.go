@@ -339,24 +339,39 @@ func matchCount(s *searchState) string {
 // helpKey is what the footer's key help depends on. The rendered help is
 // shared between sessions like the pages.
 type helpKey struct {
-	mode   uint8 // an overlay, or helpSearch
+	mode   uint8 // an overlay, or helpSearch, helpForm, helpInbox
+	write  bool  // the Contact section is there: offer w
 	mouse  bool
 	scroll bool // the pane scrolls: offer the scrolling keys
 	width  int
 	theme  themeKey
 }
 
-const helpSearch = 3
+const (
+	helpSearch = 3
+	helpForm   = 4
+	helpInbox  = 5
+	// helpFormSent: the form has sent its message.
+	helpFormSent = 6
+)
 
 // shortHelp lists the keys that matter now, as many as fit in width, with
 // the first two (help and quit, or the overlay's own) always among them.
 func (m *Model) shortHelp(width int) (string, int) {
 	mode := uint8(m.overlay)
-	if m.search != nil && m.overlay == overlayNone {
+	switch {
+	case m.overlay != overlayNone:
+	case m.onSection(contactID) && m.form != nil && m.form.sentID != "":
+		mode = helpFormSent
+	case m.onSection(contactID):
+		mode = helpForm
+	case m.onSection(inboxID):
+		mode = helpInbox
+	case m.search != nil:
 		mode = helpSearch
 	}
 	scroll := len(m.pane.lines) > m.lay.paneH
-	r := shared.help(helpKey{mode: mode, mouse: m.mouse, scroll: scroll, width: width, theme: m.theme.key()}, m.keys)
+	r := shared.help(helpKey{mode: mode, write: m.info.extra&withContact != 0, mouse: m.mouse, scroll: scroll, width: width, theme: m.theme.key()}, m.keys)
 	return r.s, r.w
 }
 
@@ -372,12 +387,22 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 		want = []key.Binding{bind("enter", "copy"), bind("esc", "close"), bind("↑↓", "choose"), keys.Quit}
 	case helpSearch:
 		want = []key.Binding{bind("n/N", "next/previous"), bind("esc", "clear"), keys.Search, keys.Help}
+	case helpForm:
+		want = []key.Binding{formKeys.Leave, formKeys.Next, formKeys.Send, formKeys.Prev, bind("ctrl+c", "quit")}
+	case helpFormSent:
+		want = []key.Binding{bind("enter", "back"), formKeys.Again, bind("ctrl+c", "quit")}
+	case helpInbox:
+		want = []key.Binding{bind("enter", "open"), bind("d", "delete"), bind("esc", "back"), bind("←→", "sections"), keys.Quit}
 	default:
 		mouse := bind("m", "select text")
 		if !k.mouse {
 			mouse = bind("m", "mouse on")
 		}
-		want = []key.Binding{keys.Help, keys.Quit, bind("←→", "sections"), keys.Search, keys.Copy}
+		want = []key.Binding{keys.Help, keys.Quit, bind("←→", "sections")}
+		if k.write {
+			want = append(want, keys.Write)
+		}
+		want = append(want, keys.Search, keys.Copy)
 		if k.scroll {
 			want = append(want, bind("↑↓", "scroll"))
 		}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,11 @@ func (m *Model) helpLines() paneText {
 	st, w := m.st, m.lay.paneW
 	h := st.Help
 	groups := m.keys.FullHelp()
+	if m.info.extra&withContact == 0 {
+		for i, g := range groups {
+			groups[i] = slices.DeleteFunc(g, func(b key.Binding) bool { return b.Help().Key == m.keys.Write.Help().Key })
+		}
+	}
 	cols := make([][]row, len(groups))
 	colW := make([]int, len(groups))
 	for i, g := range groups {

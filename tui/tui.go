@@ -45,6 +45,12 @@ type Options struct {
 	// alternative on the window-too-small screen use it. Empty means
 	// "ssh host".
 	SSHCommand string
+	// Contact adds the Contact section, where a visitor writes to the
+	// owner; nil leaves it out.
+	Contact *Contact
+	// Inbox adds the owner's Inbox section; the server sets it only for a
+	// session that proved the owner's key.
+	Inbox *Inbox
 }
 
 // Minimum window size for the interactive layout. Below it the model shows
@@ -90,6 +96,10 @@ type Model struct {
 	flashAlts []string
 
 	search *searchState // nil when no search is open or shown
+
+	form  *contactForm // the Contact section, once opened
+	inbox *inboxView   // the Inbox section, for the owner
+	prev  int          // the section before the current one, for leaving the form
 }
 
 // searchState is an open or finished search.
@@ -107,8 +117,15 @@ type searchState struct {
 // New returns the model for one session showing r. r must not change
 // while the model uses it.
 func New(r *content.Resume, opts Options) *Model {
+	var extra extras
+	if opts.Contact != nil && opts.Contact.Send != nil {
+		extra |= withContact
+	}
+	if opts.Inbox != nil && opts.Inbox.List != nil {
+		extra |= withInbox
+	}
 	m := &Model{
-		info:  shared.info(r),
+		info:  shared.info(r, extra),
 		keys:  DefaultKeyMap(),
 		opts:  opts,
 		theme: Theme{Profile: opts.Profile, Dark: !opts.Light},
@@ -141,6 +158,14 @@ func (m *Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	if load := m.enterSection(); load != nil {
+		cmd = tea.Batch(cmd, load)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		w, h := max(msg.Width, 0), max(msg.Height, 0)
@@ -160,17 +185,34 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.restyle()
 		}
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	case tea.PasteMsg:
 		if m.search != nil && m.search.typing {
-			return m, m.typeSearch(msg)
+			return m.typeSearch(msg)
+		}
+		if m.onSection(contactID) && m.form != nil {
+			return m.formUpdate(msg)
+		}
+	case contactSentMsg:
+		if m.form != nil {
+			m.form.sent(msg)
+			m.showPage()
+		}
+	case inboxListMsg, inboxReadMsg, inboxDeletedMsg:
+		if m.inbox != nil {
+			cmd, flash := m.inbox.update(msg)
+			if flash != "" {
+				m.setFlash(flash)
+			}
+			m.showPage()
+			return cmd
 		}
 	case tea.MouseWheelMsg:
 		m.wheel(msg.Mouse())
 	case tea.MouseClickMsg:
 		m.click(msg.Mouse())
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) restyle() {
@@ -201,8 +243,28 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.typeSearch(msg)
 	}
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	if m.overlay == overlayNone && m.onSection(contactID) && m.form != nil {
+		return m.formUpdate(msg)
+	}
+	if m.overlay == overlayNone && m.onSection(inboxID) && m.inbox != nil {
+		cmd, handled, flash := m.inbox.key(msg)
+		if flash != "" {
+			m.setFlash(flash)
+		}
+		if handled {
+			m.showPage()
+			return cmd
+		}
+	}
 	if key.Matches(msg, k.Quit) {
 		return tea.Quit
+	}
+	if key.Matches(msg, k.Write) && m.info.extra&withContact != 0 {
+		m.setActive(m.sectionIndex(contactID))
+		return nil
 	}
 
 	switch m.overlay {
@@ -339,6 +401,9 @@ func (m *Model) setActive(i int) {
 	n := len(m.info.sections)
 	m.saveOffset()
 	m.overlay = overlayNone
+	if a := ((i % n) + n) % n; a != m.active {
+		m.prev = m.active
+	}
 	m.active = ((i % n) + n) % n
 	m.showPage()
 }
@@ -619,6 +684,9 @@ func (m *Model) showPage() {
 		m.vp.SetYOffset(off)
 		return
 	case overlayNone:
+	}
+	if _, ok := m.sectionPane(); ok {
+		return
 	}
 	p := m.doc.pages[m.active]
 	text := paneText{lines: p.lines, widths: p.widths}

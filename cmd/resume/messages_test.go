@@ -8,9 +8,11 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -103,15 +105,7 @@ func (p *proc) kill(t *testing.T) {
 // keyless visitor), and returns stdout, stderr and the exit status.
 func (p *proc) ssh(t *testing.T, signer gossh.Signer, cmd, stdin string) (string, string, int) {
 	t.Helper()
-	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(p.host), Timeout: 10 * time.Second}
-	if signer != nil {
-		cfg.Auth = append(cfg.Auth, gossh.PublicKeys(signer))
-	}
-	cfg.Auth = append(cfg.Auth, gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil }))
-	c, err := gossh.Dial("tcp", p.addr, cfg)
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
+	c := p.dial(t, signer)
 	defer c.Close()
 	s, err := c.NewSession()
 	if err != nil {
@@ -129,6 +123,62 @@ func (p *proc) ssh(t *testing.T, signer gossh.Signer, cmd, stdin string) (string
 		t.Fatalf("%s: %v", cmd, err)
 	}
 	return out.String(), errOut.String(), code
+}
+
+// sendForm sends a message through the TUI's Contact form, as a visitor
+// types it, and returns the id the form confirmed.
+func (p *proc) sendForm(t *testing.T, name, contact, body string) string {
+	t.Helper()
+	c := p.dial(t, nil)
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	out := &testutil.Buffer{}
+	s.Stdout = out
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm-256color", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Eventually(t, 10*time.Second, "the TUI draws", func() bool { return strings.Contains(out.String(), "Wenging Luo") })
+	if _, err := io.WriteString(in, "w"); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Eventually(t, 5*time.Second, "the form opens", func() bool { return strings.Contains(out.String(), "Your name") })
+	if _, err := io.WriteString(in, name+"\t"+contact+"\t"+body+"\x13"); err != nil { // ctrl+s sends
+		t.Fatal(err)
+	}
+	idRe := regexp.MustCompile(`Message id: (?:\x1b\[[0-9;]*m)*([a-z2-7]{16})`)
+	var id []string
+	testutil.Eventually(t, 10*time.Second, "the form confirms", func() bool {
+		id = idRe.FindStringSubmatch(out.String())
+		return id != nil
+	})
+	return id[1]
+}
+
+// dial connects to p with signer's key (nil: none), falling back to
+// keyboard-interactive with no questions, as OpenSSH does.
+func (p *proc) dial(t *testing.T, signer gossh.Signer) *gossh.Client {
+	t.Helper()
+	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(p.host), Timeout: 10 * time.Second}
+	if signer != nil {
+		cfg.Auth = append(cfg.Auth, gossh.PublicKeys(signer))
+	}
+	cfg.Auth = append(cfg.Auth, gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil }))
+	c, err := gossh.Dial("tcp", p.addr, cfg)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	return c
 }
 
 // ownerKey writes a new key's public half to an authorized_keys file.
@@ -176,10 +226,19 @@ func TestMessageSurvivesSIGKILL(t *testing.T) {
 			id := strings.TrimSpace(out)
 			p.kill(t)
 
+			// The Contact form: confirmed on screen, then SIGKILL.
+			p1 := startProc(t, bin, dir, env...)
+			formID := p1.sendForm(t, "Form Sender", "form@example.com", "Sent from the form")
+			p1.kill(t)
+
 			p2 := startProc(t, bin, dir, env...)
 			out, errOut, code = p2.ssh(t, owner, "inbox read "+id, "")
 			if code != 0 || !strings.Contains(out, "Survive this.") || !strings.Contains(out, "Jane Roe <jane@example.com>") {
 				t.Fatalf("after SIGKILL and restart, inbox read %s: exit %d, %q %q", id, code, out, errOut)
+			}
+			out, errOut, code = p2.ssh(t, owner, "inbox read "+formID, "")
+			if code != 0 || !strings.Contains(out, "Sent from the form") || !strings.Contains(out, "via tui") {
+				t.Fatalf("after SIGKILL and restart, the form's message %s: exit %d, %q %q", formID, code, out, errOut)
 			}
 			p2.kill(t)
 
@@ -190,17 +249,18 @@ func TestMessageSurvivesSIGKILL(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			if code := run(args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), id) ||
-				!strings.Contains(stdout.String(), "1 message, 0 unread") {
+				!strings.Contains(stdout.String(), "2 messages, 0 unread") {
 				t.Errorf("resume inbox: exit %d\n%s%s", code, stdout.String(), stderr.String())
 			}
 			stdout.Reset()
 			if code := run(append(args, "--json"), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), `"message": "Survive this."`) {
 				t.Errorf("resume inbox --json: exit %d\n%s%s", code, stdout.String(), stderr.String())
 			}
-			stdout.Reset()
-			del := append([]string{"inbox", "delete", id}, args[1:]...)
-			if code := run(del, &stdout, &stderr); code != 0 {
-				t.Errorf("resume inbox delete: exit %d %s", code, stderr.String())
+			for _, del := range []string{id, formID} {
+				stdout.Reset()
+				if code := run(append([]string{"inbox", "delete", del}, args[1:]...), &stdout, &stderr); code != 0 {
+					t.Errorf("resume inbox delete: exit %d %s", code, stderr.String())
+				}
 			}
 			stdout.Reset()
 			if code := run(args, &stdout, &stderr); code != 0 || stdout.String() != "No messages.\n" {
@@ -259,7 +319,7 @@ func TestWebhookAcrossRestart(t *testing.T) {
 	// Kill once the server has seen the second failure (the hook counts a
 	// call before it answers). Its outbox update may still be in flight:
 	// then the entry stays leased for the webhook client's timeout plus
-	// 30s (store/webhook.go), and the restarted server delivers it after
+	// 5s (store/webhook.go), and the restarted server delivers it after
 	// that, hence the longer wait below.
 	storetest.Eventually(t, 20*time.Second, "two failed deliveries", func() bool {
 		return hook.Calls() >= 2 && strings.Count(p.logs.String(), "webhook failed, will retry") >= 2
