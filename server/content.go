@@ -13,6 +13,7 @@ import (
 	"github.com/laphets/resume/internal/safetext"
 	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/tui"
 )
 
 // contentStore holds the résumé new sessions get. A session takes the
@@ -27,17 +28,19 @@ type contentStore struct {
 	stamp fileStamp  // of the file last loaded (or last found invalid)
 }
 
-// loaded is one load of the content with the renderings made from it, so
-// that a reload drops the old résumé's renderings along with it. The PDF
-// is rendered on the first request for it, not at load.
+// loaded is one load of the content with the renderings made from it (plain
+// text, the TUI's, the PDF's), so that a reload drops the old résumé's
+// renderings along with it. The PDF is rendered on the first request for
+// it, not at load.
 type loaded struct {
 	resume *content.Resume
 	text   *text.Cache
+	tui    *tui.Cache
 	pdf    *pdf.Cache
 }
 
 func (cs *contentStore) newLoaded(r *content.Resume) *loaded {
-	return &loaded{resume: r, text: text.NewCache(r), pdf: pdf.NewCache(r, cs.pdfFont)}
+	return &loaded{resume: r, text: text.NewCache(r), tui: tui.NewCache(r), pdf: pdf.NewCache(r, cs.pdfFont)}
 }
 
 // fileStamp is what the watcher compares to notice a change.
