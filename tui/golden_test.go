@@ -83,8 +83,11 @@ func TestGoldenStates(t *testing.T) {
 // styles and OSC 8 links.
 func TestGoldenWild(t *testing.T) {
 	for _, tc := range []struct{ file, section string }{
-		{"en-legacy.json", "experience"}, {"en-legacy.json", "testimonials"}, {"en-legacy.json", "tech-stack"},
-		{"zh-html.json", "overview"}, {"pl-dates.yaml", "experience"},
+		{"en-legacy.json", "experience"},
+		{"en-legacy.json", "testimonials"},
+		{"en-legacy.json", "tech-stack"},
+		{"zh-html.json", "overview"},
+		{"pl-dates.yaml", "experience"},
 	} {
 		name := strings.TrimSuffix(tc.file, filepath.Ext(tc.file)) + "-" + tc.section
 		t.Run(name, func(t *testing.T) {
