@@ -38,7 +38,6 @@ func Favicon() []byte { return faviconSVG }
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"paragraphs": paragraphs,
-	"untiered":   untiered,
 	"showURL":    showURL,
 	"linkURL":    linkURL,
 	"displayURL": content.DisplayURL,
@@ -309,26 +308,6 @@ func paragraphs(s string) [][]content.Span {
 func linkable(u string) bool {
 	l := strings.ToLower(u)
 	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "mailto:")
-}
-
-// untiered is an entry's tags less those its ranking already shows.
-func untiered(e content.Entry) []string {
-	if len(e.Tiers) == 0 {
-		return e.Tags
-	}
-	ranked := map[string]bool{}
-	for _, tier := range e.Tiers {
-		for _, t := range tier {
-			ranked[t] = true
-		}
-	}
-	var out []string
-	for _, t := range e.Tags {
-		if !ranked[t] {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 // linkURL lets a tel: link through html/template, which trusts only

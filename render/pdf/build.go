@@ -95,9 +95,10 @@ func (d *doc) header(over content.Entry, contacts []content.Contact) {
 		b.addLines(d.wrap(runs, d.full(smallLead+1)))
 	}
 	d.add(b)
-	if s := strings.TrimSpace(over.Summary); s != "" {
+	if s := strings.TrimSpace(over.Summary); s != "" || len(over.Details) > 0 {
 		sb := &block{spaceBefore: 9}
 		d.paragraphs(sb, s, d.full(bodyLead))
+		d.details(sb, over.Details)
 		d.add(sb)
 	}
 }
@@ -149,7 +150,8 @@ func (d *doc) section(sec content.Section) {
 // nothing that needs an entry's full layout.
 func facts(sec content.Section) bool {
 	for _, e := range sec.Entries {
-		if e.When != "" || e.Where != "" || e.URL != "" || e.Summary != "" || len(e.Bullets) > 0 || e.Title == "" {
+		if e.When != "" || e.Where != "" || e.URL != "" || e.Summary != "" || len(e.Bullets) > 0 || e.Title == "" ||
+			len(e.Details) > 0 {
 			return false
 		}
 	}
@@ -216,21 +218,7 @@ func factRuns(e content.Entry) []run {
 }
 
 // unranked are e's keywords that its skill ranking does not name.
-func unranked(e content.Entry) []string {
-	ranked := map[string]bool{}
-	for _, tier := range e.Tiers {
-		for _, t := range tier {
-			ranked[t] = true
-		}
-	}
-	var out []string
-	for _, t := range e.Tags {
-		if !ranked[t] {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+func unranked(e content.Entry) []string { return e.UnrankedTags() }
 
 // entry lays out a job, a degree, a project: the heading lines, keywords,
 // link, prose and bullets.
@@ -248,7 +236,8 @@ func (d *doc) entry(b *block, e content.Entry) {
 	summary := strings.TrimSpace(e.Summary)
 	// A brief entry (an award and its year) is one line when it fits.
 	if brief(e) {
-		inline := append(append([]run(nil), head...), run{st: stSep, text: " · "}, run{st: stBody, text: summary})
+		inline := append(append([]run(nil), head...), run{st: stSep, text: " · "})
+		inline = append(inline, markupRuns(summary, stBody)...)
 		if ls := d.pair(inline, run{st: stWhen, text: e.When}, d.width, bodyLead+0.4); len(ls) == 1 {
 			b.addLines(ls)
 			return
@@ -282,30 +271,119 @@ func (d *doc) entry(b *block, e content.Entry) {
 		b.space(1)
 	}
 	for _, bl := range e.Bullets {
-		ls := d.wrap([]run{{st: stBody, text: bl, autolink: true}}, frame{bulletIn, d.width - bulletIn, bulletIn, d.width - bulletIn, bodyLead})
+		ls := d.wrap(markupRuns(bl, stBody), frame{bulletIn, d.width - bulletIn, bulletIn, d.width - bulletIn, bodyLead})
 		ls[0].frags = append([]placed{{x: 3, st: stBullet, text: "•", w: d.measure(stBullet, "•")}}, ls[0].frags...)
 		b.addLines(ls)
 	}
+	d.details(b, e.Details)
 }
 
 // brief reports whether e is a heading and a one-line note, nothing more.
 func brief(e content.Entry) bool {
 	s := strings.TrimSpace(e.Summary)
 	return s != "" && !strings.Contains(s, "\n") && e.Where == "" && e.URL == "" && len(e.Tags) == 0 &&
-		len(e.Bullets) == 0 && len(e.Tiers) == 0 && e.Title != ""
+		len(e.Bullets) == 0 && len(e.Tiers) == 0 && len(e.Details) == 0 && e.Title != ""
 }
 
-// paragraphs adds text split at line breaks into paragraphs.
-func (d *doc) paragraphs(b *block, text string, fr frame) {
-	first := true
-	for _, p := range strings.Split(text, "\n") {
-		if strings.TrimSpace(p) == "" {
+// paragraphs adds the owner's text (inline markup read by
+// content.Markup) as paragraphs, one per line of it; lead, when set, starts
+// the first (a detail's label).
+func (d *doc) paragraphs(b *block, text string, fr frame, lead ...run) {
+	for i, p := range markupParagraphs(text, stBody) {
+		if i > 0 {
+			b.space(paraGap)
+		} else {
+			p = append(append([]run(nil), lead...), p...)
+		}
+		b.addLines(d.wrap(p, fr))
+	}
+}
+
+// markupParagraphs reads s's inline markup into runs in base's size and
+// colour, split into paragraphs at its line breaks; blank ones are dropped.
+func markupParagraphs(s string, base style) [][]run {
+	var (
+		out [][]run
+		cur []run
+	)
+	flush := func() {
+		if !runsEmpty(cur) {
+			out = append(out, cur)
+		}
+		cur = nil
+	}
+	for _, r := range markupRuns(s, base) {
+		if r.newline {
+			flush()
 			continue
 		}
-		if !first {
-			b.space(paraGap)
+		for i, part := range strings.Split(r.text, "\n") {
+			if i > 0 {
+				flush()
+			}
+			if part != "" {
+				p := r
+				p.text = part
+				cur = append(cur, p)
+			}
 		}
-		first = false
-		b.addLines(d.wrap([]run{{st: stBody, text: p, autolink: true}}, fr))
+	}
+	flush()
+	return out
+}
+
+// markupRuns reads s's inline markup (content.Markup) into runs: strong is
+// bold, emphasis italic, code the monospaced face, links clickable in the
+// accent colour; bare web addresses in the text link to themselves.
+func markupRuns(s string, base style) []run {
+	var runs []run
+	for _, sp := range content.Markup(s) {
+		if sp.Text == "\n" {
+			runs = append(runs, run{newline: true})
+			continue
+		}
+		st := base
+		bold := sp.Strong || base.face == faceBold || base.face == faceBoldItalic
+		italic := sp.Emph || base.face == faceItalic || base.face == faceBoldItalic
+		switch {
+		case sp.Code:
+			st.face = faceMono
+		case bold && italic:
+			st.face = faceBoldItalic
+		case bold:
+			st.face = faceBold
+		case italic:
+			st.face = faceItalic
+		}
+		r := run{st: st, text: sp.Text, link: sp.URL, autolink: sp.URL == ""}
+		if sp.URL != "" {
+			r.st.color = accent
+		}
+		runs = append(runs, r)
+	}
+	return runs
+}
+
+// details adds an entry's fields that have no place of their own: "Label:
+// text", or the label over its items.
+func (d *doc) details(b *block, ds []content.Detail) {
+	label := style{faceItalic, bodySize, muted}
+	for _, dt := range ds {
+		name := oneLine(dt.Label)
+		if dt.Text != "" {
+			b.space(1)
+			d.paragraphs(b, dt.Text, d.full(bodyLead), run{st: label, text: name + ": "})
+			continue
+		}
+		b.space(1)
+		b.addLines(d.wrap([]run{{st: label, text: name + ":"}}, d.full(bodyLead)))
+		for _, it := range dt.Items {
+			ls := d.wrap(markupRuns(it, stBody), frame{bulletIn, d.width - bulletIn, bulletIn, d.width - bulletIn, bodyLead})
+			if len(ls) == 0 {
+				continue
+			}
+			ls[0].frags = append([]placed{{x: 3, st: stSep, text: "–", w: d.measure(stSep, "–")}}, ls[0].frags...)
+			b.addLines(ls)
+		}
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"sync"
 
 	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/gobolditalic"
 	"golang.org/x/image/font/gofont/goitalic"
+	"golang.org/x/image/font/gofont/gomono"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/gofont/gosmallcaps"
 	"golang.org/x/image/font/sfnt"
@@ -93,36 +95,24 @@ var goFonts = sync.OnceValue(func() family {
 		return f
 	}
 	return family{
-		regular:   must("Go Regular", goregular.TTF),
-		bold:      must("Go Bold", gobold.TTF),
-		italic:    must("Go Italic", goitalic.TTF),
-		smallCaps: must("Go Smallcaps", gosmallcaps.TTF),
+		regular:    must("Go Regular", goregular.TTF),
+		bold:       must("Go Bold", gobold.TTF),
+		italic:     must("Go Italic", goitalic.TTF),
+		boldItalic: must("Go Bold Italic", gobolditalic.TTF),
+		smallCaps:  must("Go Smallcaps", gosmallcaps.TTF),
+		mono:       must("Go Mono", gomono.TTF),
 	}
 })
 
-// family is the faces one PDF is set in. A custom font has one face for
-// everything: bold is drawn by stroking the outline (see face.fakeBold).
+// family is the faces one PDF is set in; only those used are embedded. A
+// custom font has one face for everything: bold is drawn by stroking the
+// outline (see doc.fakeBold).
 type family struct {
-	regular, bold, italic, smallCaps *Font
+	regular, bold, italic, boldItalic, smallCaps, mono *Font
 }
 
 func customFamily(f *Font) family {
-	return family{regular: f, bold: f, italic: f, smallCaps: f}
-}
-
-// fonts lists the family's distinct fonts, each embedded once.
-func (fam family) fonts() []*Font {
-	var out []*Font
-	for _, f := range []*Font{fam.regular, fam.bold, fam.italic, fam.smallCaps} {
-		dup := false
-		for _, g := range out {
-			dup = dup || g == f
-		}
-		if !dup {
-			out = append(out, f)
-		}
-	}
-	return out
+	return family{regular: f, bold: f, italic: f, boldItalic: f, smallCaps: f, mono: f}
 }
 
 // psName is the font's PostScript name (GoRegular), letters, digits and

@@ -19,7 +19,9 @@ const (
 	faceRegular faceID = iota
 	faceBold
 	faceItalic
+	faceBoldItalic
 	faceSmallCaps
+	faceMono
 )
 
 // style is how a run of text is drawn.
@@ -36,6 +38,7 @@ type run struct {
 	text     string
 	link     string
 	autolink bool
+	newline  bool // a line break (<br> in the owner's text), no text
 }
 
 // frag is a measured piece of a word: a word can be made of several runs
@@ -49,9 +52,10 @@ type frag struct {
 
 // token is a word: fragments with no space between them.
 type token struct {
-	frags []frag
-	w     float64
-	space float64 // width of the space before it, in its first style
+	frags   []frag
+	w       float64
+	space   float64 // width of the space before it, in its first style
+	newline bool    // a line break, not a word
 }
 
 // placed is text on a line at x (from the block's left edge).
@@ -116,6 +120,11 @@ func (d *doc) tokens(runs []run) []token {
 	var toks []token
 	glue := false // the next fragment continues the last word
 	for _, r := range runs {
+		if r.newline {
+			toks = append(toks, token{newline: true})
+			glue = false
+			continue
+		}
 		s := r.text
 		for len(s) > 0 {
 			i := strings.IndexFunc(s, func(c rune) bool { return !isBreak(c) })
@@ -143,7 +152,11 @@ func (d *doc) tokens(runs []run) []token {
 				t.frags = append(t.frags, fr)
 				t.w += fr.w
 			} else {
-				toks = append(toks, token{frags: []frag{fr}, w: fr.w, space: d.measure(r.st, " ")})
+				sp := r.st
+				if sp.face == faceMono { // a monospaced space is as wide as a letter
+					sp.face = faceRegular
+				}
+				toks = append(toks, token{frags: []frag{fr}, w: fr.w, space: d.measure(sp, " ")})
 			}
 			glue = true
 		}
@@ -190,6 +203,13 @@ func (d *doc) wrap(runs []run, fr frame) []line {
 	newLine()
 	for len(toks) > 0 {
 		t := toks[0]
+		if t.newline {
+			if len(cur.frags) > 0 {
+				newLine()
+			}
+			toks = toks[1:]
+			continue
+		}
 		lx, lw := left()
 		gap := 0.0
 		if len(cur.frags) > 0 {

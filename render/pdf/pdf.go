@@ -136,17 +136,6 @@ func newDoc(fam family, paper Paper) *doc {
 	f.SetMargins(marginX, marginTop, marginX)
 	f.SetAutoPageBreak(false, marginBottom)
 	d := &doc{f: f, fam: fam, ids: map[*Font]string{}, cover: map[coverKey]bool{}, badSet: map[coverKey]bool{}}
-	for i, font := range fam.fonts() {
-		// fpdf names an embedded font "utf8" + its family, lower case,
-		// without the subset tag that PDF tools look for. The family is
-		// a placeholder exactly as long as the proper name, replaced in
-		// the output (see nameSubsets) without moving a byte.
-		ps := font.psName()
-		id := fmt.Sprintf("f%d", i)
-		id += strings.Repeat("x", len("ABCDEF+")+len(ps)-len("utf8")-len(id))
-		d.ids[font] = id
-		f.AddUTF8FontFromBytes(id, "", font.data)
-	}
 	d.pageW, d.pageH = f.GetPageSize()
 	d.width = d.pageW - 2*marginX
 	return d
@@ -159,8 +148,12 @@ func (d *doc) font(face faceID) *Font {
 		return d.fam.bold
 	case faceItalic:
 		return d.fam.italic
+	case faceBoldItalic:
+		return d.fam.boldItalic
 	case faceSmallCaps:
 		return d.fam.smallCaps
+	case faceMono:
+		return d.fam.mono
 	case faceRegular:
 	}
 	return d.fam.regular
@@ -168,11 +161,28 @@ func (d *doc) font(face faceID) *Font {
 
 // fakeBold: a family with one face draws bold by stroking the outlines.
 func (d *doc) fakeBold(face faceID) bool {
-	return face == faceBold && d.fam.bold == d.fam.regular
+	return (face == faceBold || face == faceBoldItalic) && d.fam.bold == d.fam.regular
+}
+
+// fontID registers font with fpdf on first use, so that only the faces
+// the résumé uses are embedded, and returns its name there.
+func (d *doc) fontID(font *Font) string {
+	if id, ok := d.ids[font]; ok {
+		return id
+	}
+	// fpdf names an embedded font "utf8" + its family, lower case,
+	// without the subset tag that PDF tools look for. The family is a
+	// placeholder exactly as long as the proper name, replaced in the
+	// output (see nameSubsets) without moving a byte.
+	id := fmt.Sprintf("f%d", len(d.ids))
+	id += strings.Repeat("x", len("ABCDEF+")+len(font.psName())-len("utf8")-len(id))
+	d.ids[font] = id
+	d.f.AddUTF8FontFromBytes(id, "", font.data)
+	return id
 }
 
 func (d *doc) setFont(st style) {
-	id := d.ids[d.font(st.face)]
+	id := d.fontID(d.font(st.face))
 	if d.cur.id != id || d.cur.size != st.size {
 		d.f.SetFont(id, "", st.size)
 		d.cur.id, d.cur.size = id, st.size

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,17 @@ func parse(t testing.TB, doc string) *content.Resume {
 
 var squash = testutil.Squash
 
+// shown is the text of the owner's inline markup as the PDF shows it: the
+// words, without the markup (a link is its words; its address is the
+// link's).
+func shown(s string) string {
+	var b strings.Builder
+	for _, sp := range content.Markup(s) {
+		b.WriteString(sp.Text)
+	}
+	return b.String()
+}
+
 // entryStrings is every string of an entry that the PDF must show.
 func entryStrings(e content.Entry) []string {
 	out := []string{e.Title, e.Subtitle, e.When, e.Where, e.URL}
@@ -52,8 +64,17 @@ func entryStrings(e content.Entry) []string {
 	for _, tier := range e.Tiers {
 		out = append(out, tier...)
 	}
-	out = append(out, strings.Split(e.Summary, "\n")...)
-	out = append(out, e.Bullets...)
+	out = append(out, strings.Split(shown(e.Summary), "\n")...)
+	for _, b := range e.Bullets {
+		out = append(out, strings.Split(shown(b), "\n")...)
+	}
+	for _, d := range e.Details {
+		out = append(out, d.Label)
+		out = append(out, strings.Split(shown(d.Text), "\n")...)
+		for _, it := range d.Items {
+			out = append(out, strings.Split(shown(it), "\n")...)
+		}
+	}
 	var keep []string
 	for _, s := range out {
 		if strings.TrimSpace(s) != "" {
@@ -102,7 +123,7 @@ func TestTextInReadingOrder(t *testing.T) {
 			for _, c := range r.Contacts() {
 				head = append(head, contactShown(c))
 			}
-			head = append(head, over.Summary)
+			head = append(head, strings.Split(shown(over.Summary), "\n")...)
 			for _, s := range head {
 				if s == "" {
 					continue
@@ -610,5 +631,98 @@ func TestCache(t *testing.T) {
 	}
 	if _, err := c.Render("legal"); err == nil {
 		t.Error("Render(legal): no error")
+	}
+}
+
+// TestInlineMarkup: the owner's Markdown and HTML are drawn, not printed:
+// bold, italic and code in their faces, links clickable, no markup left.
+func TestInlineMarkup(t *testing.T) {
+	r := parse(t, `{"basics": {"name": "Pat Example", "summary": "Builds **reliable** systems.<br>Second line."},
+		"work": [{"name": "Acme", "highlights": [
+			"Led the *platform* team with `+"`go test`"+` and [the docs](https://docs.example.com/guide)",
+			"Cut <strong>latency</strong> by <em>half</em>, see <a href=\"https://example.com/x\">the write-up</a>"]}]}`)
+	path := writePDF(t, render(t, r, pdf.Options{}))
+	text := pdftext(t, path, 0, 0, true)
+	for _, s := range []string{
+		"Builds reliable systems.", "Second line.", "Led the platform team with go test and the docs",
+		"Cut latency by half, see the write-up",
+	} {
+		if !strings.Contains(squash(text), squash(s)) {
+			t.Errorf("%q is not in the text:\n%s", s, text)
+		}
+	}
+	for _, raw := range []string{"**", "`", "<br>", "<strong>", "](", "<a "} {
+		if strings.Contains(text, raw) {
+			t.Errorf("markup %q reached the PDF:\n%s", raw, text)
+		}
+	}
+	names := map[string]bool{}
+	for _, f := range fonts(t, path) {
+		_, name, _ := strings.Cut(f.name, "+")
+		names[name] = true
+	}
+	for _, want := range []string{"GoRegular", "Go-Bold", "Go-Italic", "GoMono"} {
+		if !names[want] {
+			t.Errorf("no %s: the markup's faces are %v", want, names)
+		}
+	}
+	uris := map[string]bool{}
+	for _, a := range links(t, path) {
+		uris[a.uri] = true
+	}
+	for _, u := range []string{"https://docs.example.com/guide", "https://example.com/x"} {
+		if !uris[u] {
+			t.Errorf("no link to %s; have %v", u, uris)
+		}
+	}
+}
+
+// TestWildFiles: résumés as they are found (content/testdata/wild) render
+// with every string in the text, or, in scripts the Go fonts lack, fail
+// naming the fields.
+func TestWildFiles(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(testutil.Root(), "content", "testdata", "wild", "*"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no wild fixtures: %v", err)
+	}
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			r, err := content.Load(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := pdf.Render(r, pdf.Options{})
+			var ge *pdf.GlyphError
+			if errors.As(err, &ge) {
+				for _, pr := range ge.Problems {
+					for _, c := range pr.Runes {
+						// The Go fonts lack CJK, emoji and most symbols, but
+						// must draw any Latin, Greek or Cyrillic letter.
+						if c <= 0x24F || (c >= 0x370 && c <= 0x4FF) {
+							t.Errorf("%s: %q (U+%04X) should be drawable", pr.Field, c, c)
+						}
+					}
+					if pr.Field == "" || pr.Text == "" {
+						t.Errorf("a problem without its field: %+v", pr)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := writePDF(t, b)
+			text := squash(pdftext(t, path, 0, 0, true))
+			for _, sec := range r.Sections() {
+				for _, e := range sec.Entries {
+					for _, s := range entryStrings(e) {
+						if !strings.Contains(text, squash(s)) {
+							t.Errorf("%s: %q is missing", sec.Title, s)
+						}
+					}
+				}
+			}
+			run(t, "qpdf", "--check", path)
+		})
 	}
 }
