@@ -229,13 +229,14 @@ func allScalars(v []any) bool {
 func (g generic) entry(m map[string]any, loc string) Entry {
 	var e Entry
 	start, end := scalarText(m["startDate"]), scalarText(m["endDate"])
+	expected, _ := m["expected"].(bool)
 	if start != "" || end != "" {
-		e.When = Period(start, end)
+		e.When = period(start, end, expected)
 	}
 	for _, k := range g.keys(m, loc) {
 		v := m[k]
 		l := child(loc, k)
-		if (k == "startDate" || k == "endDate") && scalarText(v) != "" {
+		if (k == "startDate" || k == "endDate") && scalarText(v) != "" || k == "expected" && expected && end != "" {
 			continue
 		}
 		s, scalar := scalarOrEmpty(v)

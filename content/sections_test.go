@@ -42,7 +42,8 @@ func TestSectionsShowExpectedEndDates(t *testing.T) {
 		"education": [{"institution": "Example University", "studyType": "M.S.", "endDate": "2023-06", "expected": true}],
 		"work": [{"name": "Example Co", "startDate": "2020-01", "endDate": "2999-01"}],
 		"projects": [{"name": "Thing", "endDate": "2024-02", "expected": true}],
-		"volunteer": [{"organization": "Club", "startDate": "2019", "endDate": "2030", "expected": true}]}`))
+		"volunteer": [{"organization": "Club", "startDate": "2019", "endDate": "2030", "expected": true}],
+		"fellowships": [{"name": "Fellow", "startDate": "2021", "endDate": "2022", "expected": true}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +52,15 @@ func TestSectionsShowExpectedEndDates(t *testing.T) {
 		SectionExperience: "January 2020 – expected January 2999",
 		SectionProjects:   "expected February 2024",
 		SectionVolunteer:  "2019 – expected 2030",
+		"fellowships":     "2021 – expected 2022",
 	}
 	for _, sec := range r.Sections() {
 		if w, ok := want[sec.ID]; ok {
 			if got := sec.Entries[0].When; got != w {
 				t.Errorf("%s: When = %q, want %q", sec.ID, got, w)
+			}
+			if d := sec.Entries[0].Details; len(d) > 0 {
+				t.Errorf("%s: the flag is shown again as details: %+v", sec.ID, d)
 			}
 			delete(want, sec.ID)
 		}
