@@ -263,7 +263,7 @@ func TestOwnerKeysFile(t *testing.T) {
 	cfg.OwnerKeysFile = filepath.Join(t.TempDir(), "keys")
 	for content, want := range map[string]string{
 		"# a comment\nssh-ed25519 AAAAnotbase64\n": ":2: not a public key",
-		"not a key at all\n":                        ":1: not a public key",
+		"not a key at all\n":                       ":1: not a public key",
 	} {
 		_ = os.WriteFile(cfg.OwnerKeysFile, []byte(content), 0o600)
 		if _, err := New(cfg, discardLogger()); err == nil || !strings.Contains(err.Error(), want) {
