@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/laphets/resume/internal/testutil"
 )
@@ -239,5 +240,27 @@ func TestHumanize(t *testing.T) {
 		if a, b := humanize(key, false), humanize(key, true); a != want[0] || b != want[1] {
 			t.Errorf("humanize(%q) = %q, %q; want %q", key, a, b, want)
 		}
+	}
+}
+
+// TestMarkupBoundedTime: the Markdown parser's quadratic inputs are shown
+// as text rather than parsed (a file may hold a megabyte of them).
+func TestMarkupBoundedTime(t *testing.T) {
+	for _, s := range []string{
+		strings.Repeat("[", 200_000), strings.Repeat("[a](", 50_000), strings.Repeat("_a ", 60_000),
+		strings.Repeat("**a*", 50_000), strings.Repeat("x [y] ", 30_000),
+	} {
+		start := time.Now()
+		spans := Markup(s)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Markup of %.20q… (%d bytes) took %v", s, len(s), d)
+		}
+		if len(spans) == 0 {
+			t.Errorf("Markup of %.20q… lost the text", s)
+		}
+	}
+	// Ordinary lines are still read.
+	if sp := Markup("a **b** [c](https://c.example) " + strings.Repeat("word ", 500)); len(sp) < 3 || !sp[1].Strong {
+		t.Errorf("an ordinary long line is not read: %+v", sp[:min(len(sp), 3)])
 	}
 }

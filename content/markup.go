@@ -281,10 +281,26 @@ func (o *spans) markdown(s string, base Span) {
 			sp.Text = lead
 			o.add(sp)
 		}
-		if rest := strings.TrimLeft(line, " \t"); rest != "" {
+		rest := strings.TrimLeft(line, " \t")
+		switch {
+		case rest == "":
+		case heavyMarkup(rest):
+			sp := base
+			sp.Text = rest
+			o.add(sp)
+		default:
 			o.markdownLine(rest, base)
 		}
 	}
+}
+
+// heavyMarkup reports whether a line is too long, or holds too many
+// brackets or underscores, for the Markdown parser: its time grows with
+// the square of those (200,000 "[" take seconds). No résumé line is like
+// that; such a line is shown as text.
+func heavyMarkup(line string) bool {
+	return len(line) > 16<<10 || strings.Count(line, "[") > 100 || strings.Count(line, "_") > 200 ||
+		strings.Count(line, "*") > 400
 }
 
 func (o *spans) markdownLine(s string, base Span) {

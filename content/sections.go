@@ -57,6 +57,27 @@ type Entry struct {
 	Details []Detail
 }
 
+// UnrankedTags are the entry's tags that its ranking (Tiers) does not
+// already show; renderers show the tiers, then these.
+func (e Entry) UnrankedTags() []string {
+	if len(e.Tiers) == 0 {
+		return e.Tags
+	}
+	ranked := map[string]bool{}
+	for _, tier := range e.Tiers {
+		for _, t := range tier {
+			ranked[t] = true
+		}
+	}
+	var out []string
+	for _, t := range e.Tags {
+		if !ranked[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // Contact is one way to reach the person: e-mail, phone, web site, a
 // profile or a place. URL is empty when the value is not a link.
 type Contact struct {

@@ -92,6 +92,11 @@ type Config struct {
 	// ShutdownGrace is how long a shutdown waits for sessions to finish
 	// before closing them. --shutdown-grace, RESUME_SHUTDOWN_GRACE.
 	ShutdownGrace time.Duration
+	// PDFFont is a TrueType font file the PDF is set in, for scripts the
+	// Go fonts lack (CJK); empty uses the Go fonts. --pdf-font,
+	// RESUME_PDF_FONT.
+	PDFFont string
+
 	// ReloadInterval is how often the content file is checked for changes;
 	// 0 checks only on SIGHUP. --reload-interval, RESUME_RELOAD_INTERVAL.
 	ReloadInterval time.Duration

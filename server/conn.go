@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"charm.land/ssh"
-	"github.com/pires/go-proxyproto"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/healthcheck"
 	"github.com/laphets/resume/internal/hostkey"
 )
@@ -41,9 +41,10 @@ var (
 // succeeds, so only a broken client gets near it.
 const maxAuthTries = 6
 
-// closeLinger is how long sessions told to end (idle, time limit, shutdown)
-// have to finish before their connection is closed under them: a client
-// that stops reading can hold a write forever.
+// closeLinger is how long sessions told to end (idle, time limit, shutdown,
+// panic) have to finish before their connection is closed under them: a
+// client that stops reading can hold a write forever. One timer per
+// connection, however many of its sessions end.
 const closeLinger = 2 * time.Second
 
 // conn is the state of one SSH connection, from accept to close. It is
@@ -51,52 +52,42 @@ const closeLinger = 2 * time.Second
 type conn struct {
 	s     *Server
 	ctx   ssh.Context
-	tc    *trackedConn
+	tc    *admission.Conn
 	start time.Time
 
-	mu        sync.Mutex
-	remote    string     // address for logs (the visitor's, behind a proxy)
-	ip        netip.Addr // the visitor's address
-	authed    bool
-	user      string // sanitised
-	client    string // sanitised client version
-	auth      string // none, publickey or keyboard-interactive
-	key       gossh.PublicKey
-	keyFP     string
-	logLevel  slog.Level // Debug for the local health check, Info otherwise
-	sessions  map[*session]struct{}
-	opened    int    // sessions ever opened
-	ending    string // why the connection is being ended, once it is
-	gone      bool   // the TCP connection has closed
-	idle      *time.Timer
-	deadline  *time.Timer
-	lingering *time.Timer
+	// mu guards the fields below it, and nothing else.
+	mu          sync.Mutex
+	remote      string     // address for logs (the visitor's, behind a proxy)
+	ip          netip.Addr // the visitor's address
+	authed      bool
+	user        string // sanitised
+	client      string // sanitised client version
+	auth        string // none, publickey or keyboard-interactive
+	key         gossh.PublicKey
+	keyFP       string
+	logLevel    slog.Level // Debug for the local health check, Info otherwise
+	sessions    map[*session]struct{}
+	opened      int       // sessions ever opened
+	ending      endReason // why the connection is being ended, once it is
+	lingering   int       // sessions of it told to end and not yet closed
+	gone        bool      // the TCP connection has closed
+	idle        *time.Timer
+	deadline    *time.Timer
+	lingerTimer *time.Timer // the one linger timer (see closeLinger)
 }
 
 // connCallback runs first for every admitted connection, before the
-// handshake: it settles the visitor's address (reading the PROXY header of
-// a proxied connection and applying the per-address limits to it) and
+// handshake: it settles the visitor's address (a proxied connection's
+// PROXY header, and the per-address limits on the address it names) and
 // registers the connection's state.
 func (s *Server) connCallback(ctx ssh.Context, nc net.Conn) net.Conn {
-	tc, ok := nc.(*trackedConn)
-	if !ok { // Serve was given a listener that is not ours
-		tc = &trackedConn{Conn: nc, s: s, peer: addrOf(nc.RemoteAddr())}
-		s.openConns.Add(1)
+	tc, ok := nc.(*admission.Conn)
+	if !ok { // unreachable: Serve hands ssh only the gate's connections
+		return nil
 	}
-	ip := tc.peer
-	if tc.proxied {
-		pc := tc.Conn.(*proxyproto.Conn)
-		if pc.ProxyHeader() == nil { // missing, malformed or timed out
-			s.metrics.refusals.WithLabelValues(refuseProxyHeader).Inc()
-			s.log.Info("refused", "remote", tc.peer.String(), "reason", refuseProxyHeader)
-			return nil
-		}
-		ip = addrOf(pc.RemoteAddr())
-		if reason := s.limiter.admitConn(ip, time.Now()); reason != "" {
-			s.refuse(tc.Conn, reason)
-			return nil
-		}
-		tc.ip, tc.ipHeld = ip, true
+	ip, r := tc.Admit()
+	if r != admission.OK {
+		return nil
 	}
 	c := &conn{
 		s:        s,
@@ -109,7 +100,7 @@ func (s *Server) connCallback(ctx ssh.Context, nc net.Conn) net.Conn {
 	}
 	c.idle = time.AfterFunc(s.cfg.IdleTimeout, func() { c.end(endIdle) })
 	c.deadline = time.AfterFunc(s.cfg.MaxSession, func() { c.end(endMaxTime) })
-	tc.state.Store(c)
+	tc.OnClose(c.closed)
 	s.mu.Lock()
 	s.conns[ctx] = c
 	s.mu.Unlock()
@@ -169,7 +160,7 @@ func (c *conn) authenticated(m gossh.ConnMetadata, method string, key gossh.Publ
 		c.keyFP = hostkey.Fingerprint(key)
 	}
 	attrs := []any{"remote", c.remote, "user", c.user, "client", c.client, "auth", method}
-	c.s.preauth.remove(c.tc)
+	c.tc.Authenticated()
 	if c.keyFP != "" {
 		attrs = append(attrs, "key", c.keyFP)
 	}
@@ -188,19 +179,11 @@ func connLogLevel(ip netip.Addr, clientVersion string) slog.Level {
 	return slog.LevelInfo
 }
 
-// Why a session or connection ended, when the server ended it.
-const (
-	endIdle     = "idle"
-	endMaxTime  = "max_session"
-	endShutdown = "shutdown"
-	endPanic    = "panic"
-)
-
 // end ends every session of c for reason, then closes the connection once
-// they are gone, or after closeLinger at the latest.
-func (c *conn) end(reason string) {
+// they are gone, or when the linger timer fires at the latest.
+func (c *conn) end(reason endReason) {
 	c.mu.Lock()
-	if c.ending != "" {
+	if c.ending != endNone {
 		c.mu.Unlock()
 		return
 	}
@@ -210,7 +193,7 @@ func (c *conn) end(reason string) {
 		sessions = append(sessions, ss)
 	}
 	if len(sessions) > 0 {
-		c.lingering = time.AfterFunc(closeLinger, func() { _ = c.tc.Close() })
+		c.lingerLocked()
 	}
 	c.mu.Unlock()
 	for _, ss := range sessions {
@@ -221,56 +204,56 @@ func (c *conn) end(reason string) {
 	}
 }
 
+// linger records that one of c's sessions was told to end: unless it
+// closes in time, the connection closes closeLinger from the first such
+// end.
+func (c *conn) linger() {
+	c.mu.Lock()
+	c.lingering++
+	c.lingerLocked()
+	c.mu.Unlock()
+}
+
+// lingerLocked starts the connection's one linger timer, if it is not
+// running. Called with c.mu held.
+func (c *conn) lingerLocked() {
+	if c.lingerTimer == nil && !c.gone {
+		c.lingerTimer = time.AfterFunc(closeLinger, func() { _ = c.tc.Close() })
+	}
+}
+
 // openSession takes a session slot on c, or returns the refusal reason.
-func (c *conn) openSession(ss *session) string {
+func (c *conn) openSession(ss *session) admission.Reason {
 	s := c.s
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
-	case c.ending != "" || s.closing.Load():
-		return refuseShutdown
+	case c.ending != endNone || s.closing.Load():
+		return admission.ShuttingDown
 	case len(c.sessions) >= s.cfg.MaxSessionsPerConn:
-		return refuseConnSessions
+		return admission.ConnSessions
 	}
 	if s.openSessions.Add(1) > int64(s.cfg.MaxSessions) {
 		s.openSessions.Add(-1)
-		return refuseSessions
+		return admission.Sessions
 	}
-	if reason := s.limiter.admitSession(c.ip, time.Now()); reason != "" {
+	if r := s.limiter.AdmitSession(c.ip, time.Now()); r != admission.OK {
 		s.openSessions.Add(-1)
-		return reason
+		return r
 	}
 	c.sessions[ss] = struct{}{}
 	c.opened++
 	c.idle.Stop()
-	return ""
+	return admission.OK
 }
 
-// releaseSlot gives back the server-wide and per-address session slots
-// ss holds. It runs when the handler returns, before the exit status is
-// sent, so a visitor who runs commands one after another never finds its
-// own previous session still counted.
-func (c *conn) releaseSlot(ss *session) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.releaseSlotLocked(ss)
-}
-
-func (c *conn) releaseSlotLocked(ss *session) {
-	if ss.slotFreed {
-		return
-	}
-	ss.slotFreed = true
-	c.s.openSessions.Add(-1)
-	c.s.limiter.releaseSession(c.ip)
-}
-
-// releaseSession gives back everything ss holds, once its channel has
-// closed. The per-connection count keeps a session until then, so a client
-// that never confirms closes cannot pile up channels. The connection's
-// idle clock starts again when it has no session left, and a connection
-// being ended closes.
-func (c *conn) releaseSession(ss *session) {
+// releaseSession forgets ss, whose channel has closed; lingered says it
+// had been told to end. The per-connection count keeps a session until
+// then, so a client that never confirms closes cannot pile up channels.
+// The linger timer stops when no session is left ending and the
+// connection itself is not; the idle clock starts again when no session
+// is left; a connection being ended closes with its last session.
+func (c *conn) releaseSession(ss *session, lingered bool) {
 	s := c.s
 	c.mu.Lock()
 	if _, ok := c.sessions[ss]; !ok {
@@ -278,9 +261,15 @@ func (c *conn) releaseSession(ss *session) {
 		return
 	}
 	delete(c.sessions, ss)
-	c.releaseSlotLocked(ss)
+	if lingered {
+		c.lingering--
+	}
+	ending := c.ending != endNone
+	if c.lingering == 0 && !ending && c.lingerTimer != nil {
+		c.lingerTimer.Stop()
+		c.lingerTimer = nil
+	}
 	last := len(c.sessions) == 0
-	ending := c.ending != ""
 	if last && !ending && !c.gone {
 		// Not once the connection has closed: the timer would hold the
 		// connection's memory for the whole idle timeout.
@@ -297,32 +286,29 @@ func (c *conn) closed() {
 	s := c.s
 	c.mu.Lock()
 	c.gone = true
-	c.mu.Unlock()
 	c.idle.Stop()
 	c.deadline.Stop()
-	s.mu.Lock()
-	delete(s.conns, c.ctx)
-	s.mu.Unlock()
-	s.metrics.connections.Dec()
-
-	c.mu.Lock()
-	if c.lingering != nil {
-		c.lingering.Stop()
+	if c.lingerTimer != nil {
+		c.lingerTimer.Stop()
 	}
 	authed, level := c.authed, c.logLevel
 	attrs := []any{
 		"remote", c.remote, "user", c.user, "client", c.client,
 		"duration", time.Since(c.start).Round(time.Millisecond),
 		"sessions", c.opened,
-		"bytes_in", c.tc.bytesIn.Load(), "bytes_out", c.tc.bytesOut.Load(),
+		"bytes_in", c.tc.BytesIn(), "bytes_out", c.tc.BytesOut(),
 	}
 	if c.keyFP != "" {
 		attrs = append(attrs, "key", c.keyFP)
 	}
-	if c.ending != "" {
+	if c.ending != endNone {
 		attrs = append(attrs, "reason", c.ending)
 	}
 	c.mu.Unlock()
+	s.mu.Lock()
+	delete(s.conns, c.ctx)
+	s.mu.Unlock()
+	s.metrics.connections.Dec()
 	if authed {
 		s.log.Log(context.Background(), level, "disconnect", attrs...)
 	}

@@ -11,28 +11,37 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/safetext"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/tui"
 )
 
 // contentStore holds the résumé new sessions get. A session takes the
 // pointer once, when it starts, and keeps that résumé to its end; a reload
 // swaps the pointer for sessions that start later.
 type contentStore struct {
-	path string // "" for the embedded résumé
-	cur  atomic.Pointer[loaded]
+	path    string    // "" for the embedded résumé
+	pdfFont *pdf.Font // the PDF's font; nil for the Go fonts
+	cur     atomic.Pointer[loaded]
 
 	mu    sync.Mutex // serialises reloads
 	stamp fileStamp  // of the file last loaded (or last found invalid)
 }
 
-// loaded is one load of the content with the renderings made from it, so
-// that a reload drops the old résumé's renderings along with it.
+// loaded is one load of the content with the renderings made from it (plain
+// text, the TUI's, the PDF's), so that a reload drops the old résumé's
+// renderings along with it. The PDF is rendered on the first request for
+// it, not at load.
 type loaded struct {
 	resume *content.Resume
 	text   *text.Cache
+	tui    *tui.Cache
+	pdf    *pdf.Cache
 }
 
-func newLoaded(r *content.Resume) *loaded { return &loaded{resume: r, text: text.NewCache(r)} }
+func (cs *contentStore) newLoaded(r *content.Resume) *loaded {
+	return &loaded{resume: r, text: text.NewCache(r), tui: tui.NewCache(r), pdf: pdf.NewCache(r, cs.pdfFont)}
+}
 
 // fileStamp is what the watcher compares to notice a change.
 type fileStamp struct {
@@ -49,10 +58,10 @@ func stampOf(path string) (fileStamp, error) {
 }
 
 // loadContent reads the résumé for start-up: the file, or the embedded one.
-func loadContent(path string) (*contentStore, error) {
-	cs := &contentStore{path: path}
+func loadContent(path string, pdfFont *pdf.Font) (*contentStore, error) {
+	cs := &contentStore{path: path, pdfFont: pdfFont}
 	if path == "" {
-		cs.cur.Store(newLoaded(content.Default()))
+		cs.cur.Store(cs.newLoaded(content.Default()))
 		return cs, nil
 	}
 	st, _ := stampOf(path)
@@ -60,10 +69,14 @@ func loadContent(path string) (*contentStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs.cur.Store(newLoaded(r))
+	cs.cur.Store(cs.newLoaded(r))
 	cs.stamp = st
 	return cs, nil
 }
+
+// PDFFont is the font the PDF is set in (--pdf-font), for the web side to
+// make the same PDF; nil for the Go fonts.
+func (s *Server) PDFFont() *pdf.Font { return s.content.pdfFont }
 
 // Resume is the résumé new sessions get now.
 func (s *Server) Resume() *content.Resume { return s.content.cur.Load().resume }
@@ -94,7 +107,7 @@ func (s *Server) Reload() error {
 		}
 		return err
 	}
-	cs.cur.Store(newLoaded(r))
+	cs.cur.Store(cs.newLoaded(r))
 	s.metrics.reloads.WithLabelValues("ok").Inc()
 	s.log.Info("content reloaded", "file", cs.path, "name", r.Basics.Name, "warnings", len(r.Warnings()))
 	logWarnings(s.log, cs.path, r)

@@ -43,12 +43,12 @@ type testServer struct {
 	done chan error // Serve's result
 }
 
-// newTestServer builds a server from cfg without serving yet, so that a
-// test may change it first.
-func newTestServer(t *testing.T, cfg Config) *testServer {
+// newTestServer builds a server from cfg and opts without serving yet, so
+// that a test may change it first.
+func newTestServer(t *testing.T, cfg Config, opts ...Option) *testServer {
 	t.Helper()
 	logs := &testutil.Buffer{}
-	s, err := New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	s, err := New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

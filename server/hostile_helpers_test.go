@@ -22,6 +22,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/teahost"
 	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/tui"
 )
@@ -235,13 +236,12 @@ func (p *ptySession) quiet(t *testing.T, d time.Duration) {
 // a test can fill a client's window quickly.
 func startHostileServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
-	ts := newTestServer(t, cfg)
-	ts.newModel = func(r *content.Resume, o tui.Options) tea.Model {
+	ts := newTestServer(t, cfg, WithModel(func(r *content.Resume, o tui.Options) tea.Model {
 		if o.Width == noiseCols && o.Height == noiseRows {
 			return &noiseModel{}
 		}
 		return tui.New(r, o)
-	}
+	}))
 	return ts.serve(t)
 }
 
@@ -342,7 +342,7 @@ func TestHostileAttackerProcess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RequestPty("xterm-256color", maxRows, maxCols, nil); err != nil {
+		if err := s.RequestPty("xterm-256color", teahost.MaxHeight, teahost.MaxWidth, nil); err != nil {
 			t.Fatal(err)
 		}
 		s.Stdout = io.Discard
@@ -358,7 +358,7 @@ func TestHostileAttackerProcess(t *testing.T) {
 			for n := uint32(0); ; n++ {
 				switch mode {
 				case "resize":
-					_ = windowChange(s, maxCols-n%2, maxRows)
+					_ = windowChange(s, teahost.MaxWidth-n%2, teahost.MaxHeight)
 					if n%10 == 0 {
 						time.Sleep(time.Millisecond) // 10,000 a second
 					}

@@ -70,7 +70,7 @@ func TestSlowSilentConnections(t *testing.T) {
 	if failed.Load() > 0 {
 		t.Fatalf("%d of %d connections could not be opened", failed.Load(), flood)
 	}
-	held := ts.openConns.Load()
+	held := ts.gate.Open()
 	// A real visitor, while they are all open.
 	d := ts.visit(t, "127.0.0.2")
 	if d > time.Second {
@@ -108,7 +108,7 @@ func TestSlowSilentConnections(t *testing.T) {
 	if late.Load() > 0 {
 		t.Errorf("%d connections stayed open past the handshake timeout (%s) + 2s", late.Load(), cfg.HandshakeTimeout)
 	}
-	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 	waitGoroutines(t, baseline)
 	figuref(t, "%d silent connections from %d addresses (opened in %s, %d open when the visitor came, --max-sessions %d): a visitor from 127.0.0.2 served in %s; the last silent one closed after %s (handshake timeout %s); goroutines back to baseline",
 		flood, flood/perAddr, opened.Round(time.Millisecond), held, cfg.MaxSessions, d.Round(time.Millisecond),
@@ -198,7 +198,7 @@ func TestSlowChurn(t *testing.T) {
 	}
 	tick.Stop()
 	wg.Wait()
-	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 	waitGoroutines(t, baseline)
 	end := measure(time.Since(start))
 	// Flat: the last samples under load are no higher than the early ones

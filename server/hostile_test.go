@@ -22,6 +22,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/laphets/resume/internal/admission"
+	"github.com/laphets/resume/internal/teahost"
 	"github.com/laphets/resume/internal/testutil"
 )
 
@@ -78,7 +80,7 @@ func TestHostileOneAddressFlood(t *testing.T) {
 	if held != cfg.MaxSessionsPerIP {
 		t.Errorf("the server holds %d connections from the flooding address, want %d", held, cfg.MaxSessionsPerIP)
 	}
-	if n := ts.openConns.Load(); n != int64(cfg.MaxSessionsPerIP) {
+	if n := ts.gate.Open(); n != int64(cfg.MaxSessionsPerIP) {
 		t.Errorf("%d connections open, want %d", n, cfg.MaxSessionsPerIP)
 	}
 	d := ts.visit(t, "127.0.0.2")
@@ -90,7 +92,7 @@ func TestHostileOneAddressFlood(t *testing.T) {
 	for _, nc := range conns {
 		_ = nc.Close()
 	}
-	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 	waitGoroutines(t, baseline)
 }
 
@@ -117,7 +119,7 @@ func TestHostileFullOfSilentConnections(t *testing.T) {
 		}
 		silent = append(silent, nc)
 	}
-	testutil.Eventually(t, 5*time.Second, "the server full", func() bool { return ts.openConns.Load() == int64(cfg.MaxSessions) })
+	testutil.Eventually(t, 5*time.Second, "the server full", func() bool { return ts.gate.Open() == int64(cfg.MaxSessions) })
 	d := ts.visit(t, "127.0.0.2")
 	// Fill every slot with authenticated visitors: then a newcomer is
 	// refused, and none of them is evicted.
@@ -138,7 +140,7 @@ func TestHostileFullOfSilentConnections(t *testing.T) {
 		}
 		_ = c.Close()
 	}
-	if !strings.Contains(ts.logs.String(), "reason="+refuseEvicted) {
+	if !strings.Contains(ts.logs.String(), "reason="+admission.Evicted.String()) {
 		t.Error("no eviction logged")
 	}
 	figuref(t, "--max-sessions %d filled by silent connections: a visitor served in %s (the oldest silent one evicted); filled by authenticated visitors: the newcomer refused, none evicted",
@@ -616,7 +618,7 @@ func TestHostileInputAfterQuit(t *testing.T) {
 	before := heapAfterGC()
 	const sessions = 8
 	for range sessions {
-		p := openPTY(t, c.Client, "", maxCols, maxRows)
+		p := openPTY(t, c.Client, "", teahost.MaxWidth, teahost.MaxHeight)
 		p.waitFor(t, "Wenging Luo", 5*time.Second)
 		_, _ = p.in.Write([]byte("qjjjjjjjjj\x1b[A\x1b[B"))
 		if code := p.waitExit(t, 5*time.Second); code != 0 {
@@ -683,7 +685,7 @@ func TestHostileRefusedRequests(t *testing.T) {
 		}
 		_ = c.Close()
 	}
-	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 	waitGoroutines(t, baseline)
 	growth := int64(heapAfterGC()) - int64(before)
 	if growth > 1<<20 {
@@ -706,7 +708,7 @@ func TestHostileKilledMidRender(t *testing.T) {
 		ts.stalledTUI(t, c, release)
 		_ = c.nc.Close() // killed
 	}
-	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 10*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 	close(release) // the clients' own stuck goroutines
 	waitGoroutines(t, baseline)
 	figuref(t, "%d clients killed while the server was blocked writing frames to them: connections closed, goroutines back to baseline", killed)
@@ -754,14 +756,14 @@ func (ts *testServer) stalledTUI(t *testing.T, c *rawClient, release <-chan stru
 	})
 	// One key, one frame: wait for each frame before the next key.
 	deadline := time.Now().Add(20 * time.Second)
-	for st.tc.bytesOut.Load() < 2<<20 {
+	for st.tc.BytesOut() < 2<<20 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the server wrote only %d bytes to a client that stopped reading", st.tc.bytesOut.Load())
+			t.Fatalf("the server wrote only %d bytes to a client that stopped reading", st.tc.BytesOut())
 		}
-		before := st.tc.bytesOut.Load()
+		before := st.tc.BytesOut()
 		_, _ = stdin.Write([]byte("x"))
 		drawn := time.Now().Add(500 * time.Millisecond)
-		for st.tc.bytesOut.Load() == before && time.Now().Before(drawn) {
+		for st.tc.BytesOut() == before && time.Now().Before(drawn) {
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
@@ -812,7 +814,7 @@ func TestHostileShutdownManySessions(t *testing.T) {
 	if took > grace+500*time.Millisecond {
 		t.Errorf("Shutdown took %s, grace %s", took, grace)
 	}
-	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 	close(release)
 	waitGoroutines(t, baseline)
 	figuref(t, "Shutdown with %d live TUI sessions (%d blocked writing to clients that stopped reading): returned in %s (grace %s); goroutines back to baseline",
@@ -838,7 +840,7 @@ func TestHostileTimeouts(t *testing.T) {
 		if code != 0 || after < cfg.IdleTimeout-50*time.Millisecond || after > cfg.IdleTimeout+time.Second {
 			t.Errorf("exit %d %s after the last key; idle timeout %s", code, after, cfg.IdleTimeout)
 		}
-		p.waitFor(t, goodbye[endIdle], time.Second)
+		p.waitFor(t, endIdle.goodbye(), time.Second)
 		figuref(t, "TUI left alone after drawing: closed %s after the last key (idle timeout %s)", after.Round(time.Millisecond), cfg.IdleTimeout)
 	})
 	t.Run("max", func(t *testing.T) {
@@ -953,15 +955,12 @@ func TestHostileProxyHeader(t *testing.T) {
 		}
 	}
 	testutil.Eventually(t, 5*time.Second, "refusals logged", func() bool {
-		return strings.Count(ts.logs.String(), "reason="+refuseProxyHeader) >= 8
+		return strings.Count(ts.logs.String(), "reason="+admission.ProxyHeader.String()) >= 8
 	})
 	if strings.Contains(ts.logs.String(), claimed.String()) {
 		t.Errorf("the claimed address reached the log:\n%s", ts.logs)
 	}
-	ts.limiter.mu.Lock()
-	_, used := ts.limiter.m[ipKey(claimed)]
-	ts.limiter.mu.Unlock()
-	if used {
+	if ts.limiter.Tracks(claimed) {
 		t.Error("the claimed address has an entry in the per-address table")
 	}
 	d := ts.visit(t, "127.0.0.1") // the address itself may still visit
@@ -995,7 +994,7 @@ func TestHostileEscapes(t *testing.T) {
 			// A client version with escapes: golang.org/x/crypto/ssh will
 			// not send one, so it is given to the connect log as the SSH
 			// layer would pass it on.
-			(&conn{s: ts.Server, tc: &trackedConn{s: ts.Server}, remote: "192.0.2.1:5"}).authenticated(fakeMeta{"visitor", "SSH-2.0-x" + evil}, "none", nil)
+			(&conn{s: ts.Server, tc: &admission.Conn{}, remote: "192.0.2.1:5"}).authenticated(fakeMeta{"visitor", "SSH-2.0-x" + evil}, "none", nil)
 
 			nc, err := silentConn(ts.addr, "127.0.0.1")
 			if err != nil {

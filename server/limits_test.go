@@ -4,108 +4,13 @@ import (
 	"bufio"
 	"io"
 	"net"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/testutil"
 )
-
-func TestIPLimiter(t *testing.T) {
-	now := time.Unix(1_000_000, 0)
-	a := netip.MustParseAddr("198.51.100.7")
-	b := netip.MustParseAddr("198.51.100.8")
-
-	t.Run("connection cap per address", func(t *testing.T) {
-		l := newIPLimiter(1000, 1000, 2)
-		for i := range 2 {
-			if r := l.admitConn(a, now); r != "" {
-				t.Fatalf("connection %d refused: %s", i, r)
-			}
-		}
-		if r := l.admitConn(a, now); r != refuseIPConns {
-			t.Fatalf("third connection: %q, want %q", r, refuseIPConns)
-		}
-		if r := l.admitConn(b, now); r != "" {
-			t.Fatalf("another address refused: %s", r)
-		}
-		l.releaseConn(a)
-		if r := l.admitConn(a, now); r != "" {
-			t.Fatalf("after a release: %s", r)
-		}
-	})
-	t.Run("rate per address", func(t *testing.T) {
-		l := newIPLimiter(1, 3, 100)
-		for i := range 3 {
-			if r := l.admitConn(a, now); r != "" {
-				t.Fatalf("burst connection %d refused: %s", i, r)
-			}
-			l.releaseConn(a)
-		}
-		if r := l.admitConn(a, now); r != refuseIPRate {
-			t.Fatalf("over the burst: %q, want %q", r, refuseIPRate)
-		}
-		if r := l.admitConn(a, now.Add(1100*time.Millisecond)); r != "" {
-			t.Fatalf("a second later: %s", r)
-		}
-	})
-	t.Run("sessions per address", func(t *testing.T) {
-		l := newIPLimiter(1000, 1000, 1)
-		if r := l.admitSession(a, now); r != "" {
-			t.Fatal(r)
-		}
-		if r := l.admitSession(a, now); r != refuseIPSessions {
-			t.Fatalf("second session: %q", r)
-		}
-		l.releaseSession(a)
-		if r := l.admitSession(a, now); r != "" {
-			t.Fatal(r)
-		}
-	})
-	t.Run("IPv6 grouped by /64", func(t *testing.T) {
-		l := newIPLimiter(1000, 1000, 1)
-		if r := l.admitConn(netip.MustParseAddr("2001:db8:1:2::1"), now); r != "" {
-			t.Fatal(r)
-		}
-		if r := l.admitConn(netip.MustParseAddr("2001:db8:1:2:ffff::9"), now); r != refuseIPConns {
-			t.Fatalf("same /64: %q, want %q", r, refuseIPConns)
-		}
-		if r := l.admitConn(netip.MustParseAddr("2001:db8:1:3::1"), now); r != "" {
-			t.Fatalf("another /64: %s", r)
-		}
-	})
-	t.Run("table stays bounded", func(t *testing.T) {
-		l := newIPLimiter(0.001, 1, 8)
-		l.maxEntry = 100
-		held := netip.MustParseAddr("192.0.2.1")
-		if r := l.admitConn(held, now); r != "" {
-			t.Fatal(r)
-		}
-		for i := range 1000 {
-			ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-			l.admitConn(ip, now)
-			l.releaseConn(ip)
-		}
-		if n := l.size(); n > 100 {
-			t.Fatalf("table holds %d addresses, bound is 100", n)
-		}
-		// The address with a connection open keeps its count.
-		l.maxConns = 1
-		if r := l.admitConn(held, now); r != refuseIPConns {
-			t.Fatalf("held address lost its count: %q", r)
-		}
-	})
-	t.Run("idle entries are swept", func(t *testing.T) {
-		l := newIPLimiter(10, 1, 8)
-		l.admitConn(a, now)
-		l.releaseConn(a)
-		l.admitConn(b, now.Add(2*ipSweepInterval)) // sweeps a, whose bucket has refilled
-		if n := l.size(); n != 1 {
-			t.Fatalf("table holds %d addresses after a sweep, want 1", n)
-		}
-	})
-}
 
 // readRefusal connects from local and returns the first line the server
 // sends, or "" if it sends none before closing.
@@ -149,7 +54,7 @@ func TestPerAddressCap(t *testing.T) {
 	if got := run(t, other, "version"); got.exit != 0 {
 		t.Fatalf("127.0.0.2: exit %d", got.exit)
 	}
-	if !strings.Contains(ts.logs.String(), "reason="+refuseIPConns) {
+	if !strings.Contains(ts.logs.String(), "reason="+admission.AddrConns.String()) {
 		t.Errorf("no refusal logged:\n%s", ts.logs)
 	}
 }
@@ -237,7 +142,7 @@ func TestGlobalCap(t *testing.T) {
 		defer nc.Close()
 		silent = append(silent, nc)
 	}
-	testutil.Eventually(t, 5*time.Second, "silent connections admitted", func() bool { return ts.openConns.Load() == 3 })
+	testutil.Eventually(t, 5*time.Second, "silent connections admitted", func() bool { return ts.gate.Open() == 3 })
 	// ...yet a visitor from another address gets in, in place of the oldest.
 	c, err := ts.dialFrom("127.0.0.2")
 	if err != nil {
@@ -256,7 +161,7 @@ func TestGlobalCap(t *testing.T) {
 	for _, nc := range silent[1:] {
 		nc.Close()
 	}
-	testutil.Eventually(t, 5*time.Second, "silent connections gone", func() bool { return ts.openConns.Load() == 1 })
+	testutil.Eventually(t, 5*time.Second, "silent connections gone", func() bool { return ts.gate.Open() == 1 })
 	ts.dial(t)
 	ts.dial(t)
 	if line := readRefusal(t, ts.addr, "127.0.0.3"); !strings.Contains(line, "server is busy") {
@@ -287,19 +192,15 @@ func TestHandshakeTimeout(t *testing.T) {
 		return strings.Contains(ts.logs.String(), `msg="handshake failed"`) &&
 			strings.Contains(ts.logs.String(), "reason=timeout")
 	})
-	testutil.Eventually(t, 5*time.Second, "connection released", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connection released", func() bool { return ts.gate.Open() == 0 })
 }
 
 // TestRefusalLinesAreOneLine keeps the refusal texts short, single lines.
 func TestRefusalLinesAreOneLine(t *testing.T) {
-	for reason, line := range refusalLine {
-		if strings.ContainsAny(line, "\r\n") || len(line) > 100 || !strings.HasPrefix(line, "resume: ") {
+	for _, reason := range admission.Refusals() {
+		msg := reason.Message()
+		if line := "resume: " + msg; strings.ContainsAny(msg, "\r\n") || len(line) > 100 {
 			t.Errorf("%s: %q", reason, line)
-		}
-	}
-	for reason, msg := range sessionRefusal {
-		if strings.ContainsAny(msg, "\r\n") {
-			t.Errorf("%s: %q", reason, msg)
 		}
 	}
 }

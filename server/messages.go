@@ -13,6 +13,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/tui"
@@ -170,7 +171,7 @@ func (s *Server) runInbox(ss *session, rt route) {
 		ss.setExitCode(1)
 	}
 	if !s.isOwner(ss) {
-		s.metrics.refusals.WithLabelValues(refuseInbox).Inc()
+		s.metrics.refused(admission.Inbox)
 		fail("not allowed: only the owner's SSH key may read the inbox")
 		return
 	}

@@ -3,10 +3,13 @@ package server
 import (
 	"net/http"
 	"net/http/pprof"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/laphets/resume/internal/admission"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own
@@ -81,8 +84,27 @@ func newMetrics() *metrics {
 		m.sessionsActive.WithLabelValues(k)
 		m.sessionsTotal.WithLabelValues(k)
 	}
+	for _, r := range admission.Refusals() {
+		m.refusals.WithLabelValues(r.String())
+	}
 	return m
 }
+
+// track counts a session of kind as it starts (total, active); the
+// function it returns counts its end (active, duration).
+func (m *metrics) track(kind string) func() {
+	m.sessionsTotal.WithLabelValues(kind).Inc()
+	active := m.sessionsActive.WithLabelValues(kind)
+	active.Inc()
+	start := time.Now()
+	return func() {
+		active.Dec()
+		m.sessionDuration.WithLabelValues(kind).Observe(time.Since(start).Seconds())
+	}
+}
+
+// refused counts a refusal by its reason.
+func (m *metrics) refused(r admission.Reason) { m.refusals.WithLabelValues(r.String()).Inc() }
 
 // MetricsHandler serves /metrics, /healthz (503 while shutting down) and,
 // with Config.Pprof, /debug/pprof/.

@@ -11,14 +11,16 @@ import (
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/internal/names"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 )
 
 // route is what a session does, decided once from its command and PTY.
 type route struct {
 	kind    string        // kindTUI, kindPlain or kindCommand
-	command string        // with kindCommand: text, markdown, json, help, version; "" for a refusal
+	command string        // with kindCommand: text, markdown, json, pdf, help, version; "" for a refusal
 	width   int           // with text: the --width asked for, 0 for the default
+	paper   pdf.Paper     // with pdf: the page size
 	section string        // with kindTUI: the section to open, "" for the first
 	err     string        // with a refusal: the one line for stderr
 	from    string        // with message: the --from value
@@ -28,13 +30,14 @@ type route struct {
 
 // commands are the names ssh host NAME runs, in the order help lists
 // them; a new command goes here and in parseRoute's switch.
-var commands = []string{cmdText, cmdMarkdown, cmdJSON, cmdMessage, cmdInbox, cmdHelp, cmdVersion}
+var commands = []string{cmdText, cmdMarkdown, cmdJSON, cmdPDF, cmdMessage, cmdInbox, cmdHelp, cmdVersion}
 
 // The commands' names.
 const (
 	cmdText     = "text"
 	cmdMarkdown = "markdown"
 	cmdJSON     = "json"
+	cmdPDF      = "pdf"
 	cmdMessage  = "message"
 	cmdInbox    = "inbox"
 	cmdHelp     = "help"
@@ -42,7 +45,7 @@ const (
 )
 
 // commandList names the commands, for help and refusals.
-const commandList = "text [--width N], markdown, json, message --from \"NAME <CONTACT>\", inbox, help, version"
+const commandList = "text [--width N], markdown, json, pdf [--paper a4|letter], message --from \"NAME <CONTACT>\", inbox, help, version"
 
 // parseRoute routes a session. raw is the exec command as sent ("" for a
 // shell), pty whether the visitor has a terminal, secs the résumé's
@@ -82,6 +85,12 @@ func parseRoute(raw string, pty bool, secs []content.Section) route {
 			return refusal(err)
 		}
 		return route{kind: kindCommand, command: name, width: w}
+	case cmdPDF:
+		p, err := parsePaper(rest)
+		if err != "" {
+			return refusal(err)
+		}
+		return route{kind: kindCommand, command: name, paper: p}
 	case cmdMessage:
 		from, usage := parseFromArgs(rest)
 		switch {
@@ -152,6 +161,27 @@ func parseWidth(args []string) (int, string) {
 	return w, ""
 }
 
+// parsePaper reads pdf's options: --paper P, --paper=P or -p P.
+func parsePaper(args []string) (pdf.Paper, string) {
+	const usage = "pdf takes --paper a4 or --paper letter"
+	var val string
+	switch {
+	case len(args) == 0:
+		return pdf.A4, ""
+	case len(args) == 2 && (args[0] == "--paper" || args[0] == "-p"):
+		val = args[1]
+	case len(args) == 1 && strings.HasPrefix(args[0], "--paper="):
+		val = strings.TrimPrefix(args[0], "--paper=")
+	default:
+		return "", usage
+	}
+	p, err := pdf.ParsePaper(val)
+	if err != nil || val == "" {
+		return "", usage
+	}
+	return p, ""
+}
+
 // helpText is the output of the help command, laid out for width columns:
 // every line fits. ssh is how visitors reach the server (see
 // Config.SSHCommand).
@@ -183,6 +213,7 @@ func helpText(r *content.Resume, sections []string, ssh string, width int) strin
 			strconv.Itoa(text.ReadableWidth) + ")"},
 		{ssh + " markdown", "Markdown"},
 		{ssh + " json", "the JSON Resume document (jsonresume.org)"},
+		{ssh + " pdf > resume.pdf", "the PDF, A4 (--paper letter: US Letter)"},
 		{ssh + " message --from FROM", `leave the owner a message, read from standard input; FROM is "Name <e-mail, phone or URL>"`},
 		{ssh + " inbox [read|delete ID]", "the owner's inbox, for the owner's SSH key only (--json for scripts)"},
 		{ssh + " help", "this help"},

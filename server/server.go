@@ -23,9 +23,12 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/hostkey"
+	"github.com/laphets/resume/internal/safetext"
 	"github.com/laphets/resume/internal/version"
 	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/tui"
@@ -38,19 +41,18 @@ type Server struct {
 	log     *slog.Logger
 	content *contentStore
 	metrics *metrics
-	limiter *ipLimiter
+	limiter *admission.Limiter
+	gate    *admission.Gate
 	ssh     *ssh.Server
 	hostKey gossh.Signer
 
 	store  store.Store // nil: messages are refused
 	owners ownerKeys   // the keys that may read the inbox
 
-	// newModel builds a session's TUI model: tui.New.
-	newModel func(*content.Resume, tui.Options) tea.Model
+	// newModel builds a session's TUI model (WithModel; tui.New).
+	newModel ModelFunc
 
 	closing      atomic.Bool
-	openConns    atomic.Int64 // accepted TCP connections not yet closed
-	preauth      preauthList  // those of them still in the handshake
 	openSessions atomic.Int64
 
 	mu    sync.Mutex
@@ -58,17 +60,30 @@ type Server struct {
 
 	drained     chan struct{} // closed when shutting down and no connection is left
 	drainedOnce sync.Once
-	lingering   chan struct{} // semaphore of refused connections being drained
 }
+
+// ModelFunc builds the Bubble Tea model of one TUI session for r.
+type ModelFunc func(r *content.Resume, o tui.Options) tea.Model
+
+// WithModel makes TUI sessions run the model f builds instead of
+// tui.New's: a different front end on the same server, or a test's probe.
+func WithModel(f ModelFunc) Option { return func(s *Server) { s.newModel = f } }
 
 // New validates cfg, loads the content (a file that cannot be shown is an
 // error listing every problem; warnings are logged once) and the host key (created on first start), and builds the
 // server. It does not listen yet.
 func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
-	if err := cfg.Validate(); err != nil {
+	err := cfg.Validate()
+	if err != nil {
 		return nil, err
 	}
-	cs, err := loadContent(cfg.ContentFile)
+	var pdfFont *pdf.Font
+	if cfg.PDFFont != "" {
+		if pdfFont, err = pdf.LoadFont(cfg.PDFFont); err != nil {
+			return nil, err
+		}
+	}
+	cs, err := loadContent(cfg.ContentFile, pdfFont)
 	if err != nil {
 		return nil, err
 	}
@@ -90,26 +105,25 @@ func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 		log:     logger,
 		content: cs,
 		metrics: newMetrics(),
-		limiter: newIPLimiter(cfg.RatePerIP, cfg.BurstPerIP, cfg.MaxSessionsPerIP),
+		limiter: admission.NewLimiter(cfg.RatePerIP, cfg.BurstPerIP, cfg.MaxSessionsPerIP),
 		hostKey: signer,
 		newModel: func(r *content.Resume, o tui.Options) tea.Model {
 			return tui.New(r, o)
 		},
-		conns:     map[ssh.Context]*conn{},
-		drained:   make(chan struct{}),
-		lingering: make(chan struct{}, maxLingering),
-		owners:    owners,
+		conns:   map[ssh.Context]*conn{},
+		drained: make(chan struct{}),
+		owners:  owners,
 	}
 	for _, o := range opts {
 		o(s)
 	}
+	s.gate = s.newGate()
 	if created {
 		logger.Info("created host key", "file", cfg.HostKeyPath(), "fingerprint", s.Fingerprint())
 	}
 	s.ssh, err = wish.NewServer(
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
 		wish.WithVersion("resume"),
-		wish.WithMiddleware(s.middleware()...),
 		func(srv *ssh.Server) error {
 			srv.HandshakeTimeout = cfg.HandshakeTimeout
 			srv.ConnCallback = s.connCallback
@@ -137,79 +151,36 @@ func (s *Server) Fingerprint() string { return hostkey.Fingerprint(s.hostKey.Pub
 // HostKey is the host's public key.
 func (s *Server) HostKey() gossh.PublicKey { return s.hostKey.PublicKey() }
 
-// middleware is the chain every session runs through, built here once.
-// Wish runs the last middleware listed first: read the list bottom up.
-func (s *Server) middleware() []wish.Middleware {
-	return []wish.Middleware{
-		// 4, runs last: serve the route, the TUI or a command's output.
-		s.serveMiddleware,
-		// 3: count the session by kind (active, total, duration).
-		s.metricsMiddleware,
-		// 2: route the session from its command and PTY, and take the
-		// résumé it keeps to its end (a reload does not change it).
-		s.routeMiddleware,
-		// 1, runs first: recover a panic anywhere below, log its stack and
-		// end only this session, with exit status 1.
-		s.recoverMiddleware,
-	}
+// handle is the handler chain every session runs, composed here in order
+// (the session's own channel handler starts it, see runHandler).
+func (s *Server) handle(ss *session) {
+	// 1. recover: a panic anywhere below ends only this session, with its
+	// stack logged and exit status 1.
+	defer ss.recoverGo("handler")
+	// 2. route: from the command and the PTY; the session keeps the
+	// résumé it starts with to its end (a reload does not change it).
+	cur := s.content.cur.Load()
+	ss.resume, ss.text, ss.tuiCache, ss.pdf = cur.resume, cur.text, cur.tui, cur.pdf
+	ss.setRoute(parseRoute(ss.rawCmd, ss.pty != nil, ss.resume.Sections()))
+	// 3. account: count the session by kind (active, total, duration).
+	defer s.metrics.track(ss.route.kind)()
+	// 4. serve: the TUI, plain text, or a command's output.
+	s.serve(ss)
 }
 
-// sessionOf is the session behind an ssh.Session: the server's own
-// channel handler made it.
-func sessionOf(sess ssh.Session) *session { return sess.(*session) }
-
-func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		defer sessionOf(sess).recoverGo("handler")
-		next(sess)
-	}
-}
-
-func (s *Server) routeMiddleware(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		ss := sessionOf(sess)
-		cur := s.content.cur.Load()
-		ss.resume, ss.text = cur.resume, cur.text
-		r := ss.resume
-		ss.route = parseRoute(ss.rawCmd, ss.pty != nil, r.Sections())
-		ss.mu.Lock()
-		ss.kind = ss.route.kind
-		ss.mu.Unlock()
-		next(sess)
-	}
-}
-
-func (s *Server) metricsMiddleware(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		kind := sessionOf(sess).route.kind
-		s.metrics.sessionsTotal.WithLabelValues(kind).Inc()
-		active := s.metrics.sessionsActive.WithLabelValues(kind)
-		active.Inc()
-		start := time.Now()
-		defer func() {
-			active.Dec()
-			s.metrics.sessionDuration.WithLabelValues(kind).Observe(time.Since(start).Seconds())
-		}()
-		next(sess)
-	}
-}
-
-func (s *Server) serveMiddleware(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		ss := sessionOf(sess)
-		rt, r := ss.route, ss.resume
-		switch {
-		case rt.kind == kindTUI:
-			s.runTUI(ss, r, rt.section)
-		case rt.kind == kindPlain:
-			_, _ = io.WriteString(ss, ss.text.Render(text.DefaultWidth))
-		case rt.err != "":
-			_, _ = io.WriteString(ss.Stderr(), rt.err+"\n")
-			ss.setExitCode(1)
-		default:
-			s.runCommand(ss, r, rt)
-		}
-		next(sess)
+// serve runs a session's route.
+func (s *Server) serve(ss *session) {
+	rt, r := ss.route, ss.resume
+	switch {
+	case rt.kind == kindTUI:
+		s.runTUI(ss, r, rt.section)
+	case rt.kind == kindPlain:
+		_, _ = io.WriteString(ss, ss.text.Render(text.DefaultWidth))
+	case rt.err != "":
+		_, _ = io.WriteString(ss.Stderr(), rt.err+"\n")
+		ss.setExitCode(1)
+	default:
+		s.runCommand(ss, r, rt)
 	}
 }
 
@@ -234,6 +205,9 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case cmdVersion:
 		out = "resume " + version.String() + "\n"
+	case cmdPDF:
+		s.writePDF(ss, rt.paper)
+		return
 	case "message":
 		s.runMessage(ss, rt)
 		return
@@ -242,6 +216,25 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		return
 	}
 	_, _ = io.WriteString(ss, out)
+}
+
+// writePDF writes the PDF, binary, to a session without a terminal; with
+// one it refuses, since a terminal would show garbage and a PTY would turn
+// each "\n" in the bytes into "\r\n".
+func (s *Server) writePDF(ss *session, paper pdf.Paper) {
+	why := "the PDF is binary and this session has a terminal; save it without one: " +
+		s.cfg.SSHCommand(ss.LocalAddr()) + " pdf > resume.pdf"
+	if ss.pty == nil {
+		b, err := ss.pdf.Render(paper)
+		if err == nil {
+			_, _ = ss.Write(b)
+			return
+		}
+		s.log.Error("render pdf", "err", safetext.Line(err.Error()))
+		why = "the PDF could not be made (the server's log says why)"
+	}
+	_, _ = io.WriteString(ss.Stderr(), "resume: "+why+"\n")
+	ss.setExitCode(1)
 }
 
 // plainWidth is the width a plain output is made for: the one asked for;
@@ -255,13 +248,6 @@ func (ss *session) plainWidth(asked int) int {
 		return min(ss.window().Width, text.ReadableWidth)
 	}
 	return text.DefaultWidth
-}
-
-// setExitCode sets the status the session exits with.
-func (ss *session) setExitCode(code int) { //nolint:unparam // every failure is 1 today; the status stays the caller's to say
-	ss.mu.Lock()
-	ss.exitCode = code
-	ss.mu.Unlock()
 }
 
 // connOf is the state of the connection ctx belongs to.
@@ -289,9 +275,9 @@ func (s *Server) handshakeFailed(c net.Conn, err error) {
 	reason := "error"
 	var ne net.Error
 	switch {
-	case errors.Is(err, errUntrustedProxyHeader):
-		reason = refuseProxyHeader
-		s.metrics.refusals.WithLabelValues(refuseProxyHeader).Inc()
+	case errors.Is(err, admission.ErrUntrustedProxyHeader):
+		reason = admission.ProxyHeader.String()
+		s.metrics.refused(admission.ProxyHeader)
 	case errors.As(err, &ne) && ne.Timeout():
 		reason = "timeout"
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
@@ -305,12 +291,12 @@ func (s *Server) handshakeFailed(c net.Conn, err error) {
 // Serve accepts connections on ln until Shutdown or Close. The limits that
 // apply before the handshake wrap ln here.
 func (s *Server) Serve(ln net.Listener) error {
-	return s.ssh.Serve(&listener{Listener: ln, s: s})
+	return s.ssh.Serve(s.gate.Listen(ln))
 }
 
 // checkDrained closes drained once shutting down and no connection is open.
 func (s *Server) checkDrained() {
-	if s.closing.Load() && s.openConns.Load() <= 0 {
+	if s.closing.Load() && s.gate.Open() <= 0 {
 		s.drainedOnce.Do(func() { close(s.drained) })
 	}
 }

@@ -20,6 +20,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/healthcheck"
 	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/render/text"
@@ -348,7 +349,7 @@ func TestShutdown(t *testing.T) {
 	if code := p.waitExit(t, 5*time.Second); code != 0 {
 		t.Errorf("TUI exit %d", code)
 	}
-	p.waitFor(t, goodbye[endShutdown], time.Second)
+	p.waitFor(t, endShutdown.goodbye(), time.Second)
 	if err := idle.Wait(); err == nil {
 		t.Log("idle connection closed")
 	}
@@ -376,7 +377,7 @@ func TestShutdownGraceExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	testutil.Eventually(t, 5*time.Second, "raw connection admitted", func() bool { return ts.openConns.Load() == 1 })
+	testutil.Eventually(t, 5*time.Second, "raw connection admitted", func() bool { return ts.gate.Open() == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -384,7 +385,7 @@ func TestShutdownGraceExpires(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("Shutdown took %s, grace was 300ms", d)
 	}
-	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 }
 
 func TestMetricsAndHealth(t *testing.T) {
@@ -595,7 +596,7 @@ func TestProxyProtocol(t *testing.T) {
 		if strings.Contains(logs, "203.0.113.7") {
 			t.Errorf("the untrusted header's address was used:\n%s", logs)
 		}
-		if !strings.Contains(logs, "reason="+refuseProxyHeader) {
+		if !strings.Contains(logs, "reason="+admission.ProxyHeader.String()) {
 			t.Errorf("refusal not logged:\n%s", logs)
 		}
 	})

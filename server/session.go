@@ -13,11 +13,14 @@ import (
 	"time"
 
 	"charm.land/ssh"
-	"github.com/anmitsu/go-shlex"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/admission"
+	"github.com/laphets/resume/internal/teahost"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/tui"
 )
 
 // Bounds on what a visitor may ask of one session.
@@ -27,9 +30,6 @@ const (
 	maxEnvValue     = 1024 // one value
 	maxTermLen      = 64   // TERM
 	maxCommandBytes = 1024 // an exec command; longer ones are refused with a message
-	// Window sizes are clamped to this; the renderer keeps a cell buffer of
-	// the window, so a claimed 65535x65535 must not become one.
-	maxCols, maxRows = 500, 200
 	// resizeInterval is the least time between two window sizes handed to
 	// the program: each costs a layout and a whole frame, and a visitor
 	// can send thousands a second. The latest size always arrives.
@@ -38,32 +38,58 @@ const (
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
-// session is one "session" channel. It implements ssh.Session so that the
-// middleware chain can run on it, but its request handling is our own
-// rather than charm.land/ssh's: env requests are capped, window changes are
-// coalesced without ever blocking the request loop, agent forwarding, X11
-// and subsystems are refused, and the idle clock counts only the visitor's
-// input.
+// sessionState is where a session is in its life. It only moves forward:
+//
+//	started ──shell/exec──▶ running ──┐
+//	   │                      │       ├──▶ closed
+//	   └──────end(reason)─────┴──▶ ending(reason)
+//
+// started: the channel is open and its requests are answered; no handler
+// yet. running: the handler runs. ending: the server told it to end (idle,
+// time limit, shutdown, panic); its context is cancelled and its
+// connection's linger timer runs. closed: the channel has closed and the
+// handler, if one ran, has returned; every slot is given back.
+type sessionState uint8
+
+const (
+	stateStarted sessionState = iota
+	stateRunning
+	stateEnding
+	stateClosed
+)
+
+// session is one "session" channel, with request handling of our own:
+// env requests are capped, window changes are coalesced without ever
+// blocking the request loop, agent forwarding, X11 and subsystems are
+// refused, and the idle clock counts only the visitor's input. It does not
+// implement ssh.Session: the handler chain (Server.handle) is ours too.
+//
+// Each group of fields below is guarded as it says, and no lock of another
+// struct guards any of them.
 type session struct {
-	gossh.Channel
 	s     *Server
 	c     *conn
 	start time.Time
+	life  context.Context // cancelled when the session must end
+	quit  context.CancelFunc
 
 	// Written by the request loop until the handler starts, read-only
 	// afterwards (the start happens-before the handler goroutine).
+	ch      gossh.Channel
 	env     []string
 	envSize int
 	pty     *ssh.Pty
 	rawCmd  string
 	started bool
 
-	// Set by routeMiddleware, in the handler goroutine.
-	route  route
-	resume *content.Resume
-	text   *text.Cache // renderings of resume
+	// Set by the handler chain, in the handler goroutine.
+	route    route
+	resume   *content.Resume
+	text     *text.Cache // renderings of resume
+	tuiCache *tui.Cache
+	pdf      *pdf.Cache // its PDFs
 
-	// The window, updated by window-change requests.
+	// The window, updated by window-change requests; winMu.
 	winMu    sync.Mutex
 	win      ssh.Window
 	winSeq   uint64
@@ -71,73 +97,242 @@ type session struct {
 	onResize atomic.Pointer[func(ssh.Window)]
 	resized  time.Time // when the last size was handed over; the forwarder's
 
-	// Input the TUI dropped over its budgets (limitBytes, limitEvents),
-	// for the log line.
-	inputDropped, eventsDropped atomic.Int64
+	// Counters, for the log line.
+	inputDropped, eventsDropped atomic.Int64 // TUI input over its budgets
+	lastInput                   atomic.Int64 // unix nanoseconds of the visitor's last input
+	bytesOut                    atomic.Int64
+	slotFreed                   atomic.Bool // the server-wide and per-address slots are back
 
-	lastInput atomic.Int64 // unix nanoseconds of the visitor's last input
-	bytesOut  atomic.Int64
-	idle      *time.Timer
-
-	life   context.Context // cancelled when the session must end
-	cancel context.CancelFunc
-
+	// The lifecycle; mu.
 	mu          sync.Mutex
-	reason      string // why the server ended the session, if it did
-	kind        string // tui, plain or command, once routed
+	state       sessionState
+	reason      endReason // why it is ending, once it is
+	kind        string    // tui, plain or command, once routed
 	exited      bool
 	exitCode    int
 	handlerDone chan struct{} // closed when the handler returns, if it started
-	lingering   *time.Timer
-	finished    bool // the channel has closed: set no more timers
+	idle        *time.Timer
 	logOnce     sync.Once
-	slotFreed   bool // guarded by c.mu
 
 	writeMu sync.Mutex
 	nlBuf   []byte
 }
 
-// sessionChannel is the handler for "session" channels.
+// sessionChannel is the handler for "session" channels: it admits the
+// session, runs its request loop, and closes it when the channel closes.
 func (s *Server) sessionChannel(_ *ssh.Server, _ *gossh.ServerConn, nc gossh.NewChannel, ctx ssh.Context) {
 	c := s.connOf(ctx)
 	if c == nil {
 		_ = nc.Reject(gossh.ConnectionFailed, "connection is closing")
 		return
 	}
-	life, cancel := context.WithCancel(context.Background())
-	ss := &session{s: s, c: c, start: time.Now(), life: life, cancel: cancel}
-	defer cancel()
+	life, quit := context.WithCancel(context.Background())
+	defer quit()
+	ss := &session{s: s, c: c, start: time.Now(), life: life, quit: quit}
 	ss.lastInput.Store(ss.start.UnixNano())
-	if reason := c.openSession(ss); reason != "" {
-		s.metrics.refusals.WithLabelValues(reason).Inc()
-		s.log.Info("session refused", "remote", c.remote, "reason", reason)
-		_ = nc.Reject(gossh.ResourceShortage, sessionRefusal[reason])
+	if r := c.openSession(ss); r != admission.OK {
+		s.refused(c.remote, r, "session refused")
+		_ = nc.Reject(gossh.ResourceShortage, r.Message())
 		return
 	}
 	ch, reqs, err := nc.Accept()
 	if err != nil {
-		c.releaseSession(ss)
+		ss.closed()
 		return
 	}
 	ss.mu.Lock()
-	ss.Channel = ch
-	ended := ss.reason != ""
+	ss.ch = ch
+	ended := ss.state == stateEnding // ended while being accepted
 	ss.idle = time.AfterFunc(s.cfg.IdleTimeout, ss.checkIdle)
 	ss.mu.Unlock()
 	if ended {
 		_ = ch.Close()
 	}
 	ss.serveRequests(reqs)
-	ss.finish()
+	ss.closed()
 }
 
-// What a visitor whose session is refused reads (OpenSSH prints
-// "channel 0: open failed: resource shortage: ...").
-var sessionRefusal = map[string]string{
-	refuseShutdown:     "the server is restarting",
-	refuseConnSessions: "too many sessions on this connection",
-	refuseSessions:     "the server is busy",
-	refuseIPSessions:   "too many sessions from your address",
+// run moves a started session to running, for its shell or exec request;
+// false when it is already ending.
+func (ss *session) run() bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.state != stateStarted {
+		return false
+	}
+	ss.state = stateRunning
+	ss.handlerDone = make(chan struct{})
+	return true
+}
+
+// end tells the session to finish, for reason. The handler sees its
+// context cancelled; a session with no handler has its channel closed.
+// The connection's linger timer closes the connection if the session is
+// still open after closeLinger, since only that unblocks a write to a
+// client that has stopped reading.
+func (ss *session) end(reason endReason) {
+	ss.mu.Lock()
+	if ss.state >= stateEnding {
+		ss.mu.Unlock()
+		return
+	}
+	prev := ss.state
+	ss.state, ss.reason = stateEnding, reason
+	ch := ss.ch
+	ss.mu.Unlock()
+	ss.c.linger()
+	ss.quit()
+	if ch != nil && prev == stateStarted {
+		_ = ch.Close()
+	}
+}
+
+// endReason is why the server ended the session (endNone if it did not).
+func (ss *session) endReason() endReason {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.reason
+}
+
+// closed runs when the channel has closed (or never opened): it waits for
+// the handler (told to stop), then moves the session to closed, gives
+// back everything it holds and logs it.
+func (ss *session) closed() {
+	ss.quit()
+	ss.mu.Lock()
+	done := ss.handlerDone
+	ss.mu.Unlock()
+	if done != nil {
+		<-done
+	}
+	ss.mu.Lock()
+	lingered := ss.state == stateEnding
+	ss.state = stateClosed
+	if ss.idle != nil {
+		ss.idle.Stop()
+	}
+	ss.mu.Unlock()
+	ss.releaseSlot()
+	ss.c.releaseSession(ss, lingered)
+	ss.logEnd(false)
+}
+
+// releaseSlot gives back the server-wide and per-address session slots,
+// once. It runs when the handler returns, before the exit status is sent,
+// so a visitor who runs commands one after another never finds its own
+// previous session still counted; closed runs it for a session with no
+// handler.
+func (ss *session) releaseSlot() {
+	if ss.slotFreed.CompareAndSwap(false, true) {
+		ss.s.openSessions.Add(-1)
+		ss.s.limiter.ReleaseSession(ss.c.ip)
+	}
+}
+
+// runHandler runs the handler chain. A panic anywhere in it ends this
+// session with exit status 1 and a logged stack, never the server.
+func (ss *session) runHandler() {
+	defer close(ss.handlerDone)
+	defer ss.handlerReturned()
+	defer ss.recoverGo("handler")
+	ss.s.handle(ss)
+}
+
+// handlerReturned frees the session's slots, logs the session and sends
+// the exit status, in that order: a visitor who has its exit status can
+// open the next session at once, and the log line comes before the
+// connection's disconnect line.
+func (ss *session) handlerReturned() {
+	ss.releaseSlot()
+	ss.logEnd(true)
+	ss.mu.Lock()
+	code := ss.exitCode
+	ss.mu.Unlock()
+	_ = ss.exit(code)
+}
+
+// recoverGo is deferred first in every goroutine a session starts: a
+// panic ends the session with exit status 1 and a logged stack.
+func (ss *session) recoverGo(where string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	ss.panicked(where, r, debug.Stack())
+}
+
+// panicked logs a recovered panic with its stack and ends the session
+// with exit status 1.
+func (ss *session) panicked(where string, r any, stack []byte) {
+	ss.s.metrics.panics.Inc()
+	ss.s.log.Error("session panic", "remote", ss.c.remote, "in", where,
+		"panic", clientString(fmt.Sprint(r)), "stack", string(stack))
+	ss.setExitCode(1)
+	ss.end(endPanic)
+}
+
+// setExitCode sets the status the session exits with.
+func (ss *session) setExitCode(code int) { //nolint:unparam // every failure is 1 today; the status stays the caller's to say
+	ss.mu.Lock()
+	ss.exitCode = code
+	ss.mu.Unlock()
+}
+
+// setRoute records the route the handler chain chose.
+func (ss *session) setRoute(rt route) {
+	ss.route = rt
+	ss.mu.Lock()
+	ss.kind = rt.kind
+	ss.mu.Unlock()
+}
+
+// checkIdle ends the session when the visitor has typed nothing for the
+// idle timeout; otherwise it sets the timer for the rest of the time. Only
+// input counts: the server drawing does not keep a session alive.
+func (ss *session) checkIdle() {
+	last := time.Unix(0, ss.lastInput.Load())
+	if left := ss.s.cfg.IdleTimeout - time.Since(last); left > 0 {
+		ss.mu.Lock()
+		if ss.state != stateClosed { // a timer set again after closed holds the session
+			ss.idle.Reset(left)
+		}
+		ss.mu.Unlock()
+		return
+	}
+	ss.end(endIdle)
+}
+
+// logEnd logs the session line, once: when the handler returns (withExit:
+// with the exit status it is about to send), or when the channel closes if
+// no handler ran.
+func (ss *session) logEnd(withExit bool) {
+	ss.logOnce.Do(func() {
+		ss.mu.Lock()
+		kind, reason, code := ss.kind, ss.reason, ss.exitCode
+		ss.mu.Unlock()
+		attrs := []any{"remote", ss.c.remote, "kind", kindOrNone(kind)}
+		if ss.pty != nil {
+			attrs = append(attrs, "term", ss.pty.Term, "window", windowString(ss.window()))
+		}
+		if ss.rawCmd != "" {
+			attrs = append(attrs, "command", clientString(ss.rawCmd))
+		}
+		attrs = append(attrs, "duration", time.Since(ss.start).Round(time.Millisecond),
+			"bytes_out", ss.bytesOut.Load())
+		if withExit {
+			attrs = append(attrs, "exit", code)
+		}
+		if n := ss.inputDropped.Load(); n > 0 {
+			attrs = append(attrs, "input_dropped", n)
+		}
+		if n := ss.eventsDropped.Load(); n > 0 {
+			attrs = append(attrs, "events_dropped", n)
+		}
+		if reason != endNone {
+			attrs = append(attrs, "reason", reason)
+		}
+		ss.s.log.Info("session", attrs...)
+	})
 }
 
 // serveRequests answers the channel's requests until the channel closes.
@@ -154,12 +349,12 @@ func (ss *session) serveRequests(reqs <-chan *gossh.Request) {
 		case "env":
 			ok = ss.envRequest(req.Payload)
 			if !ok {
-				ss.s.metrics.refusals.WithLabelValues(refuseEnv).Inc()
+				ss.s.metrics.refused(admission.Env)
 			}
 		case "shell", "exec":
 			ok, then = ss.startRequest(req.Type, req.Payload)
 		case "subsystem", "x11-req", "auth-agent-req@openssh.com":
-			ss.s.metrics.refusals.WithLabelValues(refuseRequest).Inc()
+			ss.s.metrics.refused(admission.Request)
 			ss.s.log.Info("request refused", "remote", ss.c.remote, "request", req.Type)
 		default:
 			// signal, break, keepalive@openssh.com, eow@openssh.com and
@@ -184,7 +379,8 @@ func (ss *session) ptyRequest(payload []byte) bool {
 	if ss.started || ss.pty != nil || gossh.Unmarshal(payload, &p) != nil {
 		return false
 	}
-	ss.pty = &ssh.Pty{Term: cleanTerm(p.Term), Window: clampWindow(p.Columns, p.Rows)}
+	w, h := teahost.ClampWindow(p.Columns, p.Rows)
+	ss.pty = &ssh.Pty{Term: cleanTerm(p.Term), Window: ssh.Window{Width: w, Height: h}}
 	ss.winMu.Lock()
 	ss.win = ss.pty.Window
 	ss.winMu.Unlock()
@@ -197,7 +393,8 @@ func (ss *session) windowChange(payload []byte) bool {
 		return false
 	}
 	ss.winMu.Lock()
-	ss.win = clampWindow(p.Columns, p.Rows)
+	w, h := teahost.ClampWindow(p.Columns, p.Rows)
+	ss.win = ssh.Window{Width: w, Height: h}
 	ss.winSeq++
 	ss.winMu.Unlock()
 	// At most one forwarder runs; a flood of changes collapses into the
@@ -305,149 +502,16 @@ func (ss *session) startRequest(kind string, payload []byte) (bool, func()) {
 		}
 		ss.rawCmd = p.Command
 	}
+	if !ss.run() {
+		return false, nil
+	}
 	ss.started = true
-	ss.mu.Lock()
-	ss.handlerDone = make(chan struct{})
-	ss.mu.Unlock()
 	return true, func() { go ss.runHandler() }
-}
-
-// runHandler runs the middleware chain. A panic anywhere in it ends this
-// session with exit status 1 and a logged stack, never the server.
-func (ss *session) runHandler() {
-	defer close(ss.handlerDone)
-	defer ss.handlerReturned()
-	defer ss.recoverGo("handler")
-	ss.s.ssh.Handler(ss)
-}
-
-// handlerReturned frees the session's server-wide and per-address slots,
-// logs the session and sends the exit status, in that order: a visitor
-// who has its exit status can open the next session at once, and the log
-// line comes before the connection's disconnect line.
-func (ss *session) handlerReturned() {
-	ss.c.releaseSlot(ss)
-	ss.logEnd(true)
-	ss.mu.Lock()
-	code := ss.exitCode
-	ss.mu.Unlock()
-	_ = ss.Exit(code)
-}
-
-// recoverGo is deferred first in every goroutine a session starts: a
-// panic ends the session with exit status 1 and a logged stack.
-func (ss *session) recoverGo(where string) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	ss.logPanic(where, r, debug.Stack())
-	ss.markPanic()
-	ss.cancel()
-}
-
-// checkIdle ends the session when the visitor has typed nothing for the
-// idle timeout; otherwise it sets the timer for the rest of the time. Only
-// input counts: the server drawing does not keep a session alive.
-func (ss *session) checkIdle() {
-	last := time.Unix(0, ss.lastInput.Load())
-	if left := ss.s.cfg.IdleTimeout - time.Since(last); left > 0 {
-		ss.mu.Lock()
-		if !ss.finished { // a timer set again after finish holds the session
-			ss.idle.Reset(left)
-		}
-		ss.mu.Unlock()
-		return
-	}
-	ss.end(endIdle)
-}
-
-// end tells the session to finish, for reason. The handler sees life
-// cancelled; if the session is still open after closeLinger, its
-// connection is closed, since only that unblocks a write to a client that
-// has stopped reading.
-func (ss *session) end(reason string) {
-	ss.mu.Lock()
-	if ss.reason != "" {
-		ss.mu.Unlock()
-		return
-	}
-	ss.reason = reason
-	ch, started := ss.Channel, ss.handlerDone != nil
-	ss.lingering = time.AfterFunc(closeLinger, func() { _ = ss.c.tc.Close() })
-	ss.mu.Unlock()
-	ss.cancel()
-	if ch != nil && !started {
-		_ = ch.Close()
-	}
-}
-
-// endReason is why the server ended the session ("" if it did not).
-func (ss *session) endReason() string {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	return ss.reason
-}
-
-// finish runs when the channel has closed: it waits for the handler (told
-// to stop), releases the session's slot and logs it.
-func (ss *session) finish() {
-	ss.cancel()
-	ss.mu.Lock()
-	done := ss.handlerDone
-	ss.mu.Unlock()
-	if done != nil {
-		<-done
-	}
-	ss.mu.Lock()
-	ss.finished = true
-	if ss.idle != nil {
-		ss.idle.Stop()
-	}
-	if ss.lingering != nil {
-		ss.lingering.Stop()
-	}
-	ss.mu.Unlock()
-	ss.c.releaseSession(ss)
-	ss.logEnd(false)
-}
-
-// logEnd logs the session line, once: when the handler returns (withExit:
-// with the exit status it is about to send), or when the channel closes if
-// no handler ran.
-func (ss *session) logEnd(withExit bool) {
-	ss.logOnce.Do(func() {
-		ss.mu.Lock()
-		kind, reason, code := ss.kind, ss.reason, ss.exitCode
-		ss.mu.Unlock()
-		attrs := []any{"remote", ss.c.remote, "kind", kindOrNone(kind)}
-		if ss.pty != nil {
-			attrs = append(attrs, "term", ss.pty.Term, "window", windowString(ss.window()))
-		}
-		if ss.rawCmd != "" {
-			attrs = append(attrs, "command", clientString(ss.rawCmd))
-		}
-		attrs = append(attrs, "duration", time.Since(ss.start).Round(time.Millisecond),
-			"bytes_out", ss.bytesOut.Load())
-		if withExit {
-			attrs = append(attrs, "exit", code)
-		}
-		if n := ss.inputDropped.Load(); n > 0 {
-			attrs = append(attrs, "input_dropped", n)
-		}
-		if n := ss.eventsDropped.Load(); n > 0 {
-			attrs = append(attrs, "events_dropped", n)
-		}
-		if reason != "" {
-			attrs = append(attrs, "reason", reason)
-		}
-		ss.s.log.Info("session", attrs...)
-	})
 }
 
 // Read reads the visitor's input and restarts the idle clock.
 func (ss *session) Read(b []byte) (int, error) {
-	n, err := ss.Channel.Read(b)
+	n, err := ss.ch.Read(b)
 	if n > 0 {
 		ss.lastInput.Store(time.Now().UnixNano())
 	}
@@ -457,7 +521,7 @@ func (ss *session) Read(b []byte) (int, error) {
 // Write writes to the visitor. With a PTY, "\n" becomes "\r\n", as a
 // terminal's line discipline would do (the renderer counts on it).
 func (ss *session) Write(b []byte) (int, error) {
-	return ss.write(ss.Channel, b)
+	return ss.write(ss.ch, b)
 }
 
 func (ss *session) write(w io.Writer, b []byte) (int, error) {
@@ -495,11 +559,11 @@ func (ss *session) Stderr() io.ReadWriter {
 
 type stderr struct{ ss *session }
 
-func (e stderr) Read(b []byte) (int, error)  { return e.ss.Channel.Stderr().Read(b) }
-func (e stderr) Write(b []byte) (int, error) { return e.ss.write(e.ss.Channel.Stderr(), b) }
+func (e stderr) Read(b []byte) (int, error)  { return e.ss.ch.Stderr().Read(b) }
+func (e stderr) Write(b []byte) (int, error) { return e.ss.write(e.ss.ch.Stderr(), b) }
 
-// Exit sends the exit status and closes the channel, once.
-func (ss *session) Exit(code int) error {
+// exit sends the exit status and closes the channel, once.
+func (ss *session) exit(code int) error {
 	ss.mu.Lock()
 	if ss.exited {
 		ss.mu.Unlock()
@@ -508,67 +572,18 @@ func (ss *session) Exit(code int) error {
 	ss.exited, ss.exitCode = true, code
 	ss.mu.Unlock()
 	status := struct{ Status uint32 }{uint32(code)}
-	_, err := ss.SendRequest("exit-status", false, gossh.Marshal(&status))
-	if cerr := ss.Close(); err == nil {
+	_, err := ss.ch.SendRequest("exit-status", false, gossh.Marshal(&status))
+	if cerr := ss.ch.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
 
-// The rest of ssh.Session.
+// LocalAddr is the server's address the visitor dialled.
+func (ss *session) LocalAddr() net.Addr { return ss.c.tc.LocalAddr() }
 
-func (ss *session) User() string              { return ss.c.ctx.User() }
-func (ss *session) RemoteAddr() net.Addr      { return ss.c.tc.RemoteAddr() }
-func (ss *session) LocalAddr() net.Addr       { return ss.c.tc.LocalAddr() }
-func (ss *session) Environ() []string         { return append([]string(nil), ss.env...) }
-func (ss *session) RawCommand() string        { return ss.rawCmd }
-func (ss *session) Subsystem() string         { return "" }
-func (ss *session) Context() ssh.Context      { return ss.c.ctx }
-func (ss *session) EmulatedPty() bool         { return ss.pty != nil }
-func (ss *session) Signals(chan<- ssh.Signal) {}
-func (ss *session) Break(chan<- bool)         {}
-
-func (ss *session) Permissions() ssh.Permissions { return *ss.c.ctx.Permissions() }
-
-func (ss *session) PublicKey() ssh.PublicKey {
-	ss.c.mu.Lock()
-	defer ss.c.mu.Unlock()
-	if ss.c.key == nil {
-		return nil
-	}
-	return ss.c.key
-}
-
-// Command splits the exec command like a POSIX shell would.
-func (ss *session) Command() []string {
-	args, _ := shlex.Split(ss.rawCmd, true)
-	return args
-}
-
-// Pty returns the PTY, if one was requested. Window changes are not
-// delivered on a channel (nil here): the session forwards them to its
-// program itself, coalesced.
-func (ss *session) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
-	if ss.pty == nil {
-		return ssh.Pty{}, nil, false
-	}
-	p := *ss.pty
-	p.Window = ss.window()
-	return p, nil, true
-}
-
-// clampWindow bounds a window size the client claims; 0 means unknown and
-// becomes the conventional 80x24.
-func clampWindow(cols, rows uint32) ssh.Window {
-	w := ssh.Window{Width: int(min(cols, maxCols)), Height: int(min(rows, maxRows))}
-	if w.Width == 0 {
-		w.Width = 80
-	}
-	if w.Height == 0 {
-		w.Height = 24
-	}
-	return w
-}
+// environ is the environment the visitor sent, as capped.
+func (ss *session) environ() []string { return append([]string(nil), ss.env...) }
 
 var termName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
 

@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/internal/teahost"
 )
 
 // FuzzSessionRequests gives a session arbitrary pty-req, window-change,
 // env and exec payloads, as a client may send them. It must not panic, and
 // what it keeps stays inside the bounds: a window within 1x1 and
-// maxCols x maxRows, a TERM that looks like one, at most maxEnvVars env
+// teahost.MaxWidth x teahost.MaxHeight, a TERM that looks like one, at most maxEnvVars env
 // variables of maxEnvBytes in all, a command that routes to one clean line.
 // Seeds are here and in testdata/fuzz; run longer with
 //
@@ -40,7 +42,7 @@ func FuzzSessionRequests(f *testing.F) {
 		ss.startRequest("exec", gossh.Marshal(struct{ Command string }{string(cmd)}))
 		if ss.pty != nil {
 			w := ss.window()
-			if w.Width < 1 || w.Width > maxCols || w.Height < 1 || w.Height > maxRows {
+			if w.Width < 1 || w.Width > teahost.MaxWidth || w.Height < 1 || w.Height > teahost.MaxHeight {
 				t.Fatalf("window %dx%d", w.Width, w.Height)
 			}
 			if !termName.MatchString(ss.pty.Term) || len(ss.pty.Term) > maxTermLen {

@@ -49,9 +49,8 @@ func (m *tickModel) View() tea.View {
 func TestIdleTimeoutCountsOnlyInput(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.IdleTimeout = time.Second
-	ts := newTestServer(t, cfg)
 	var frames atomic.Int64
-	ts.newModel = func(*content.Resume, tui.Options) tea.Model { return &tickModel{frames: &frames} }
+	ts := newTestServer(t, cfg, WithModel(func(*content.Resume, tui.Options) tea.Model { return &tickModel{frames: &frames} }))
 	ts.serve(t)
 	c := ts.dial(t)
 
@@ -87,7 +86,7 @@ func TestIdleTimeoutCountsOnlyInput(t *testing.T) {
 		if d := time.Since(p.start); d < cfg.IdleTimeout {
 			t.Errorf("closed after %s, before the idle timeout", d)
 		}
-		p.waitFor(t, goodbye[endIdle], time.Second)
+		p.waitFor(t, endIdle.goodbye(), time.Second)
 	})
 }
 
@@ -121,7 +120,7 @@ func TestMaxSessionTime(t *testing.T) {
 			if code := exitStatus(t, err); code != 0 {
 				t.Errorf("exit %d", code)
 			}
-			if !strings.Contains(p.out.String(), goodbye[endMaxTime]) {
+			if !strings.Contains(p.out.String(), endMaxTime.goodbye()) {
 				t.Errorf("no time-limit message; screen %q", p.out.String())
 			}
 			if d := time.Since(p.start); d < 600*time.Millisecond {
@@ -171,8 +170,7 @@ func (m *panicModel) View() tea.View {
 }
 
 func TestPanicEndsOnlyTheSession(t *testing.T) {
-	ts := newTestServer(t, testConfig(t))
-	ts.newModel = func(_ *content.Resume, o tui.Options) tea.Model {
+	ts := newTestServer(t, testConfig(t), WithModel(func(_ *content.Resume, o tui.Options) tea.Model {
 		switch o.Section {
 		case "experience":
 			panic("boom in the handler")
@@ -180,7 +178,7 @@ func TestPanicEndsOnlyTheSession(t *testing.T) {
 			return &panicModel{where: "init"}
 		}
 		return &panicModel{}
-	}
+	}))
 	ts.serve(t)
 	c := ts.dial(t)
 	cases := []struct{ name, cmd, key string }{
@@ -387,6 +385,6 @@ func TestGoroutinesReturnToBaseline(t *testing.T) {
 		p2.waitFor(t, "Wenging Luo", 5*time.Second)
 		_ = c.Close()
 	}
-	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.openConns.Load() == 0 })
+	testutil.Eventually(t, 5*time.Second, "connections closed", func() bool { return ts.gate.Open() == 0 })
 	waitGoroutines(t, baseline)
 }

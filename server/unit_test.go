@@ -6,17 +6,16 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
-	"errors"
 	"io"
 	"net"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"unicode/utf8"
 
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/admission"
 )
 
 // fakeMeta is the ConnMetadata of a visitor.
@@ -35,7 +34,7 @@ func (m fakeMeta) LocalAddr() net.Addr { return &net.TCPAddr{IP: net.IPv4(192, 0
 // "none" first, so end-to-end tests only ever see that one.)
 func TestAuthMethods(t *testing.T) {
 	ts := newTestServer(t, testConfig(t))
-	c := &conn{s: ts.Server, tc: &trackedConn{s: ts.Server}, remote: "192.0.2.1:5"}
+	c := &conn{s: ts.Server, tc: &admission.Conn{}, remote: "192.0.2.1:5"}
 	cfg := c.serverConfig()
 	meta := fakeMeta{"visitor", "SSH-2.0-OpenSSH_9.9"}
 
@@ -83,48 +82,13 @@ func TestAlgorithms(t *testing.T) {
 	}
 }
 
-func TestHeaderGuard(t *testing.T) {
-	for _, tt := range []struct {
-		name, in string
-		refused  bool
-	}{
-		{"ssh version", "SSH-2.0-OpenSSH_9.9\r\n", false},
-		{"short", "S", false},
-		{"starts like proxy", "PROXIMA\r\n", false},
-		{"proxy v1", "PROXY TCP4 203.0.113.7 127.0.0.1 5555 22\r\nSSH-2.0-x\r\n", true},
-		{"proxy v2", "\r\n\r\n\x00\r\nQUIT\n\x21\x11", true},
-		{"empty", "", false},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			client, srv := net.Pipe()
-			defer srv.Close() // unblocks the writer when the guard stops reading
-			go func() {
-				// one byte at a time, the worst case for deciding
-				_, _ = io.Copy(client, iotest.OneByteReader(strings.NewReader(tt.in)))
-				client.Close()
-			}()
-			g := &headerGuard{Conn: srv}
-			got, err := io.ReadAll(g)
-			if tt.refused {
-				if !errors.Is(err, errUntrustedProxyHeader) {
-					t.Fatalf("not refused: %q %v", got, err)
-				}
-				return
-			}
-			if err != nil || string(got) != tt.in {
-				t.Fatalf("passed through %q, %v; want %q", got, err, tt.in)
-			}
-		})
-	}
-}
-
 // TestRefusalMessage decodes what a refused visitor receives: a text line,
 // a version line and an SSH_MSG_DISCONNECT packet.
 func TestRefusalMessage(t *testing.T) {
-	msg := refusalMessage(refuseIPRate)
+	msg := refusalMessage(admission.AddrRate)
 	r := bufio.NewReader(bytes.NewReader(msg))
 	line, _ := r.ReadString('\n')
-	if line != refusalLine[refuseIPRate]+"\r\n" {
+	if line != "resume: "+admission.AddrRate.Message()+"\r\n" {
 		t.Fatalf("first line %q", line)
 	}
 	if v, _ := r.ReadString('\n'); v != "SSH-2.0-resume\r\n" {
@@ -151,26 +115,18 @@ func TestRefusalMessage(t *testing.T) {
 	if err := gossh.Unmarshal(body[:len(body)-pad], &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.Type != 1 || d.Code != disconnectTooManyConnection || d.Message != refusalLine[refuseIPRate] {
+	if d.Type != 1 || d.Code != disconnectTooManyConnection || d.Message != "resume: "+admission.AddrRate.Message() {
 		t.Errorf("disconnect %+v", d)
 	}
 	if r.Buffered() != 0 {
 		t.Errorf("%d bytes after the packet", r.Buffered())
 	}
-	if refusalMessage("no_such_reason") != nil {
-		t.Error("a message for an unknown reason")
+	if refusalMessage(admission.Request) != nil {
+		t.Error("a message for a reason nobody is told")
 	}
 }
 
-func TestClampWindowAndTerm(t *testing.T) {
-	for _, tt := range []struct{ cols, rows, w, h uint32 }{
-		{0, 0, 80, 24}, {1, 1, 1, 1}, {65535, 65535, maxCols, maxRows}, {1 << 31, 7, maxCols, 7}, {120, 40, 120, 40},
-	} {
-		w := clampWindow(tt.cols, tt.rows)
-		if w.Width != int(tt.w) || w.Height != int(tt.h) {
-			t.Errorf("clampWindow(%d, %d) = %dx%d, want %dx%d", tt.cols, tt.rows, w.Width, w.Height, tt.w, tt.h)
-		}
-	}
+func TestCleanTerm(t *testing.T) {
 	for in, want := range map[string]string{
 		"xterm-256color": "xterm-256color", "screen.xterm": "screen.xterm", "": "xterm-256color",
 		"\x1b[31m": "xterm-256color", strings.Repeat("x", 100): "xterm-256color",

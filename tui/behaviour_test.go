@@ -249,7 +249,10 @@ func TestBackgroundReportPicksTheTheme(t *testing.T) {
 }
 
 func TestSessionsShareRenderings(t *testing.T) {
-	a, b := newModel(t, "", 80, 24), newModel(t, "", 80, 24)
+	r := content.Default()
+	c := NewCache(r)
+	opts := Options{Width: 80, Height: 24, Profile: colorprofile.TrueColor, Cache: c}
+	a, b := New(r, opts), New(r, opts)
 	if a.doc != b.doc {
 		t.Error("two sessions with the same size and theme should share one rendering")
 	}
@@ -260,9 +263,9 @@ func TestSessionsShareRenderings(t *testing.T) {
 }
 
 func TestCacheIsBounded(t *testing.T) {
-	c := newCache()
+	c := NewCache(content.Default())
 	c.limit = 8
-	info := c.info(content.Default(), 0)
+	info := c.info(0)
 	for w := range 40 {
 		d := c.doc(info, minPaneWidth+w, Theme{Dark: w%2 == 0})
 		c.chrome(info, minPaneWidth+w, 0, Theme{Dark: w%2 == 0})
@@ -306,5 +309,24 @@ func TestSearchMatchStaysInViewAcrossResize(t *testing.T) {
 			t.Errorf("%dx%d: match %d on line %d, pane shows lines %d-%d", size[0], size[1], s.cur, mt.line, off, off+h-1)
 		}
 		checkFits(t, m, size[0], size[1], "after a resize with a search")
+	}
+}
+
+// TestCacheBelongsToItsResume: a model given the cache of another résumé
+// (a reload swapped it) renders its own résumé, and models with no cache
+// share nothing.
+func TestCacheBelongsToItsResume(t *testing.T) {
+	old := content.Default()
+	cur, err := content.Parse("reloaded.json", content.DefaultJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCache(old)
+	m := New(cur, Options{Width: 80, Height: 24, Cache: c})
+	if m.cache == c || m.info.r != cur {
+		t.Error("a model used the cache of another résumé")
+	}
+	if a, b := newModel(t, "", 80, 24), newModel(t, "", 80, 24); a.doc == b.doc {
+		t.Error("models without a cache share renderings")
 	}
 }

@@ -40,10 +40,11 @@ func BenchmarkKeypress(b *testing.B) {
 // the résumé already rendered at its width by an earlier session.
 func BenchmarkNew(b *testing.B) {
 	r := content.Default()
-	newModel(b, "", 100, 30)
+	c := NewCache(r)
+	New(r, Options{Width: 100, Height: 30, Cache: c})
 	b.ReportAllocs()
 	for b.Loop() {
-		m := New(r, Options{Width: 100, Height: 30})
+		m := New(r, Options{Width: 100, Height: 30, Cache: c})
 		_ = m.View()
 	}
 }

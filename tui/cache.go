@@ -9,9 +9,11 @@ import (
 // What every session of a résumé shares, read-only: the sections, the
 // contacts and links, and each section rendered per pane width and theme.
 // Thousands of visitors of one résumé then cost one rendering per window
-// width rather than one each. The caches are bounded so that a visitor
-// resizing through every width, or an owner reloading content, cannot
-// grow them without limit.
+// width rather than one each. A Cache is a value: whoever owns the
+// résumé's lifetime makes one with it (the server, with each load of the
+// content), so a reload drops the old résumé's renderings with it and
+// tests share nothing by accident. Its maps are bounded so that a visitor
+// resizing through every width cannot grow them without limit.
 
 // resumeInfo is what the TUI derives from a résumé once.
 type resumeInfo struct {
@@ -36,11 +38,6 @@ const (
 	contactID = "contact"
 	inboxID   = "inbox"
 )
-
-type infoKey struct {
-	r     *content.Resume
-	extra extras
-}
 
 func newResumeInfo(r *content.Resume, extra extras) *resumeInfo {
 	info := &resumeInfo{r: r, extra: extra, sections: r.Sections(), contacts: r.Contacts(), email: r.Basics.Email}
@@ -70,7 +67,6 @@ func newResumeInfo(r *content.Resume, extra extras) *resumeInfo {
 }
 
 type docKey struct {
-	r     *content.Resume
 	extra extras
 	width int
 	theme themeKey
@@ -81,21 +77,30 @@ type docKey struct {
 // one résumé needs at most about maxFrame*themeCount documents.
 const cacheLimit = 512
 
-type cache struct {
+// Cache holds the renderings the sessions of one résumé share. It is safe
+// for concurrent use. Make one per résumé with NewCache and give it to
+// every model of that résumé (Options.Cache).
+type Cache struct {
+	r       *content.Resume
 	limit   int // entries per map
 	mu      sync.Mutex
 	docs    map[docKey]*onceEntry[*document]
 	chromes map[chromeKey]*onceEntry[*chrome]
-	infos   map[infoKey]*onceEntry[*resumeInfo]
+	infos   map[extras]*onceEntry[*resumeInfo]
 	helps   map[helpKey]row
 }
 
-func newCache() *cache {
-	return &cache{
-		limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
-		infos: map[infoKey]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{},
+// NewCache returns an empty cache for r; r must not change while it is in
+// use.
+func NewCache(r *content.Resume) *Cache {
+	return &Cache{
+		r: r, limit: cacheLimit, docs: map[docKey]*onceEntry[*document]{}, chromes: map[chromeKey]*onceEntry[*chrome]{},
+		infos: map[extras]*onceEntry[*resumeInfo]{}, helps: map[helpKey]row{},
 	}
 }
+
+// For reports whether c holds r's renderings.
+func (c *Cache) For(r *content.Resume) bool { return c != nil && c.r == r }
 
 // onceEntry is a cached value built once, outside the cache's lock, so
 // that concurrent first uses build it once and other keys are not held up.
@@ -106,7 +111,7 @@ type onceEntry[V any] struct {
 
 // cached returns m[k]'s value, building it with build on first use and
 // evicting an arbitrary entry when m is full.
-func cached[K comparable, V any](c *cache, m map[K]*onceEntry[V], k K, build func() V) V {
+func cached[K comparable, V any](c *Cache, m map[K]*onceEntry[V], k K, build func() V) V {
 	c.mu.Lock()
 	e := m[k]
 	if e == nil {
@@ -118,8 +123,6 @@ func cached[K comparable, V any](c *cache, m map[K]*onceEntry[V], k K, build fun
 	e.once.Do(func() { e.v = build() })
 	return e.v
 }
-
-var shared = newCache()
 
 // evict drops an arbitrary entry when a map holds limit entries: simple,
 // bounded, and the entries are cheap to rebuild.
@@ -133,14 +136,16 @@ func evict[K comparable, V any](m map[K]V, limit int) {
 	}
 }
 
-func (c *cache) info(r *content.Resume, extra extras) *resumeInfo {
-	return cached(c, c.infos, infoKey{r, extra}, func() *resumeInfo { return newResumeInfo(r, extra) })
+// info is what the TUI derives from the résumé, with the sections extra
+// adds.
+func (c *Cache) info(extra extras) *resumeInfo {
+	return cached(c, c.infos, extra, func() *resumeInfo { return newResumeInfo(c.r, extra) })
 }
 
 // doc returns info's résumé rendered at width in theme t, rendering it on
 // first use; concurrent first uses render once.
-func (c *cache) doc(info *resumeInfo, width int, t Theme) *document {
-	k := docKey{r: info.r, extra: info.extra, width: width, theme: t.key()}
+func (c *Cache) doc(info *resumeInfo, width int, t Theme) *document {
+	k := docKey{extra: info.extra, width: width, theme: t.key()}
 	return cached(c, c.docs, k, func() *document { return renderDocument(info, width, stylesFor(t)) })
 }
 
@@ -150,7 +155,7 @@ func (c *cache) doc(info *resumeInfo, width int, t Theme) *document {
 // lines up with the rules and the footer; a section that scrolls is laid
 // out at width, beside its scrollbar. Sessions with the same choice share
 // the document.
-func (c *cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
+func (c *Cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
 	narrow := c.doc(info, width, t)
 	full := c.doc(info, width+scrollbarW, t)
 	var fits uint64
@@ -166,7 +171,7 @@ func (c *cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
 	case n == len(full.pages) && fits == 1<<n-1:
 		return full
 	}
-	k := docKey{r: info.r, extra: info.extra, width: width, theme: t.key(), fits: fits}
+	k := docKey{extra: info.extra, width: width, theme: t.key(), fits: fits}
 	return cached(c, c.docs, k, func() *document {
 		d := &document{pages: make([]page, len(narrow.pages))}
 		for i := range d.pages {
@@ -182,14 +187,14 @@ func (c *cache) fitted(info *resumeInfo, width, height int, t Theme) *document {
 
 // chrome returns the header, navigation and scrollbar cells for a frame
 // with the given inner width and sidebar width (0 for tabs).
-func (c *cache) chrome(info *resumeInfo, innerW, sideW int, t Theme) *chrome {
-	k := chromeKey{r: info.r, extra: info.extra, innerW: innerW, sideW: sideW, theme: t.key()}
+func (c *Cache) chrome(info *resumeInfo, innerW, sideW int, t Theme) *chrome {
+	k := chromeKey{extra: info.extra, innerW: innerW, sideW: sideW, theme: t.key()}
 	return cached(c, c.chromes, k, func() *chrome { return buildChrome(info, stylesFor(t), innerW, sideW) })
 }
 
 // help returns the footer's key help for k, rendered once per key. It is
 // cheap enough to render under the lock.
-func (c *cache) help(k helpKey, keys *KeyMap) row {
+func (c *Cache) help(k helpKey, keys *KeyMap) row {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.helps[k]

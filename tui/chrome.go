@@ -3,8 +3,6 @@ package tui
 import (
 	"strconv"
 	"strings"
-
-	"github.com/laphets/resume/content"
 )
 
 // row is a drawn line and its width in cells (see cellWidth), kept so that
@@ -36,7 +34,6 @@ type chrome struct {
 }
 
 type chromeKey struct {
-	r             *content.Resume
 	extra         extras
 	innerW, sideW int
 	theme         themeKey

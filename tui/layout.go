@@ -371,7 +371,7 @@ func (m *Model) shortHelp(width int) (string, int) {
 		mode = helpSearch
 	}
 	scroll := len(m.pane.lines) > m.lay.paneH
-	r := shared.help(helpKey{mode: mode, write: m.info.extra&withContact != 0, mouse: m.mouse, scroll: scroll, width: width, theme: m.theme.key()}, m.keys)
+	r := m.cache.help(helpKey{mode: mode, write: m.info.extra&withContact != 0, mouse: m.mouse, scroll: scroll, width: width, theme: m.theme.key()}, m.keys)
 	return r.s, r.w
 }
 

@@ -40,6 +40,10 @@ type Options struct {
 	// for its background and follows the answer; a terminal that never
 	// answers keeps this choice (dark by default, the common case).
 	Light bool
+	// Cache holds the renderings the sessions of this résumé share
+	// (NewCache). Nil, or a cache of another résumé, gives the model a
+	// cache of its own.
+	Cache *Cache
 	// SSHCommand is how a visitor reaches this server, for example
 	// "ssh -p 2222 resume.example.com"; hints such as the plain-text
 	// alternative on the window-too-small screen use it. Empty means
@@ -70,9 +74,10 @@ const (
 
 // Model is the root Bubble Tea model of one session.
 type Model struct {
-	info *resumeInfo
-	keys *KeyMap
-	opts Options
+	cache *Cache
+	info  *resumeInfo
+	keys  *KeyMap
+	opts  Options
 
 	width, height int
 	theme         Theme
@@ -124,8 +129,13 @@ func New(r *content.Resume, opts Options) *Model {
 	if opts.Inbox != nil && opts.Inbox.List != nil {
 		extra |= withInbox
 	}
+	c := opts.Cache
+	if !c.For(r) {
+		c = NewCache(r)
+	}
 	m := &Model{
-		info:  shared.info(r, extra),
+		cache: c,
+		info:  c.info(extra),
 		keys:  DefaultKeyMap(),
 		opts:  opts,
 		theme: Theme{Profile: opts.Profile, Dark: !opts.Light},
@@ -654,8 +664,8 @@ func (m *Model) relayout() {
 	if m.lay.small {
 		return
 	}
-	m.doc = shared.fitted(m.info, m.lay.paneW, m.lay.paneH, m.theme)
-	m.chrome = shared.chrome(m.info, m.lay.innerW, m.lay.sideW, m.theme)
+	m.doc = m.cache.fitted(m.info, m.lay.paneW, m.lay.paneH, m.theme)
+	m.chrome = m.cache.chrome(m.info, m.lay.innerW, m.lay.sideW, m.theme)
 	m.vp.SetWidth(m.lay.paneW)
 	m.vp.SetHeight(m.lay.paneH)
 	if m.search != nil {

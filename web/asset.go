@@ -26,14 +26,26 @@ const (
 const minCompress = 512
 
 // asset is one representation as served: its bytes, compressed in
-// advance with gzip and Brotli, and its validators.
+// advance with gzip and Brotli, and its validators. Header values are made
+// once too, so serving one is a few map assignments and a write.
 type asset struct {
 	typ  string
-	etag string // strong, quoted; the encodings add a suffix
+	etag string // strong, unquoted; the encodings add a suffix
 	mod  time.Time
 	raw  []byte
 	gz   []byte // nil when not worth it
 	br   []byte
+
+	// The header values of each encoding, and those all share.
+	identity, gzip, brotli variant
+	typeH, modH            []string
+}
+
+// variant is one encoding of an asset, ready to write.
+type variant struct {
+	body           []byte
+	etag, length   []string
+	encoding, vary []string // nil when none
 }
 
 func newAsset(typ string, body []byte, mod time.Time) *asset {
@@ -48,6 +60,10 @@ func compressedAt(typ string, body []byte, mod time.Time, level int) *asset {
 	if len(body) >= minCompress {
 		a.gz = gzipBytes(body)
 		a.br = brotliBytes(body, level)
+		vary := []string{"Accept-Encoding"}
+		a.identity.vary = vary
+		a.gzip = a.variant(a.gz, "gzip", vary)
+		a.brotli = a.variant(a.br, "br", vary)
 	}
 	return a
 }
@@ -55,7 +71,83 @@ func compressedAt(typ string, body []byte, mod time.Time, level int) *asset {
 // uncompressed is an asset served only as it is.
 func uncompressed(typ string, body []byte, mod time.Time) *asset {
 	sum := sha256.Sum256(body)
-	return &asset{typ: typ, etag: base64.RawURLEncoding.EncodeToString(sum[:12]), mod: mod, raw: body}
+	a := &asset{
+		typ:   typ,
+		etag:  base64.RawURLEncoding.EncodeToString(sum[:12]),
+		mod:   mod,
+		raw:   body,
+		typeH: []string{typ},
+		modH:  []string{mod.Format(http.TimeFormat)},
+	}
+	a.identity = a.variant(body, "", nil)
+	return a
+}
+
+func (a *asset) variant(body []byte, enc string, vary []string) variant {
+	v := variant{
+		body:   body,
+		etag:   []string{`"` + a.etag + suffix(enc) + `"`},
+		length: []string{strconv.Itoa(len(body))},
+		vary:   vary,
+	}
+	if enc != "" {
+		v.encoding = []string{enc}
+	}
+	return v
+}
+
+// cacheFor is how long a browser or cache may keep a response without
+// asking again: short, because the owner may edit the résumé at any time,
+// and revalidating costs a 304.
+var (
+	cacheFor = []string{"public, max-age=300"}
+	noStore  = []string{"no-store"}
+)
+
+// serve writes the asset for r: 304 when the client's copy is current,
+// else the best encoding the client accepts. status is 200 but for the
+// not-found page. The header keys are written in their canonical form.
+func (a *asset) serve(w http.ResponseWriter, r *http.Request, status int) {
+	h := w.Header()
+	v := &a.identity
+	if a.gz != nil {
+		switch acceptEncoding(r.Header.Get("Accept-Encoding")) {
+		case "br":
+			v = &a.brotli
+		case "gzip":
+			v = &a.gzip
+		}
+	}
+	if v.vary != nil {
+		h["Vary"] = append(h["Vary"], v.vary...)
+	}
+	if status == http.StatusOK {
+		h["Etag"] = v.etag
+		h["Last-Modified"] = a.modH
+		h["Cache-Control"] = cacheFor
+		if notModified(r, a) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	} else {
+		h["Cache-Control"] = noStore
+	}
+	h["Content-Type"] = a.typeH
+	if v.encoding != nil {
+		h["Content-Encoding"] = v.encoding
+	}
+	h["Content-Length"] = v.length
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(v.body)
+	}
+}
+
+func suffix(enc string) string {
+	if enc == "" {
+		return ""
+	}
+	return "-" + enc
 }
 
 func gzipBytes(b []byte) []byte {
@@ -72,56 +164,6 @@ func brotliBytes(b []byte, level int) []byte {
 	_, _ = bw.Write(b)
 	_ = bw.Close()
 	return buf.Bytes()
-}
-
-// cacheFor is how long a browser or cache may keep a response without
-// asking again: short, because the owner may edit the résumé at any time,
-// and revalidating costs a 304.
-const cacheFor = "public, max-age=300"
-
-// serve writes the asset for r: 304 when the client's copy is current,
-// else the best encoding the client accepts. status is 200 but for the
-// not-found page.
-func (a *asset) serve(w http.ResponseWriter, r *http.Request, status int) {
-	h := w.Header()
-	body, enc := a.raw, ""
-	if a.gz != nil {
-		h.Add("Vary", "Accept-Encoding")
-		switch acceptEncoding(r.Header.Get("Accept-Encoding")) {
-		case "br":
-			body, enc = a.br, "br"
-		case "gzip":
-			body, enc = a.gz, "gzip"
-		}
-	}
-	if status == http.StatusOK {
-		etag := `"` + a.etag + suffix(enc) + `"`
-		h.Set("ETag", etag)
-		h.Set("Last-Modified", a.mod.Format(http.TimeFormat))
-		h.Set("Cache-Control", cacheFor)
-		if notModified(r, a) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-	} else {
-		h.Set("Cache-Control", "no-store")
-	}
-	h.Set("Content-Type", a.typ)
-	if enc != "" {
-		h.Set("Content-Encoding", enc)
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-}
-
-func suffix(enc string) string {
-	if enc == "" {
-		return ""
-	}
-	return "-" + enc
 }
 
 // notModified applies If-None-Match (any encoding of this asset matches:
@@ -148,26 +190,29 @@ func notModified(r *http.Request, a *asset) bool {
 }
 
 // acceptEncoding picks br, gzip or "" (identity) from an Accept-Encoding
-// header, honouring q-values; on a tie Brotli wins, being smaller.
+// header, honouring q-values; on a tie Brotli wins, being smaller. It
+// allocates nothing: it runs on every request.
 func acceptEncoding(header string) string {
-	if header == "" {
-		return ""
-	}
-	qs := map[string]float64{}
-	for _, part := range strings.Split(header, ",") {
-		if name, q := parseQ(part); name != "" {
-			if _, dup := qs[name]; !dup {
-				qs[name] = q
-			}
+	br, gz, star := -1.0, -1.0, -1.0
+	for rest := header; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
+		name, q := parseQ(part)
+		switch {
+		case name == "br" && br < 0:
+			br = q
+		case name == "gzip" && gz < 0:
+			gz = q
+		case name == "*" && star < 0:
+			star = q
 		}
 	}
-	weight := func(name string) float64 {
-		if q, ok := qs[name]; ok {
-			return q
-		}
-		return qs["*"]
+	if br < 0 {
+		br = max(star, 0)
 	}
-	br, gz := weight("br"), weight("gzip")
+	if gz < 0 {
+		gz = max(star, 0)
+	}
 	switch {
 	case br > 0 && br >= gz:
 		return "br"
@@ -181,9 +226,11 @@ func acceptEncoding(header string) string {
 // absent; 0 when malformed).
 func parseQ(part string) (string, float64) {
 	name, params, _ := strings.Cut(part, ";")
-	name = strings.ToLower(strings.TrimSpace(name))
+	name = lower(strings.TrimSpace(name))
 	q := 1.0
-	for _, p := range strings.Split(params, ";") {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
 		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
 		if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
@@ -194,4 +241,15 @@ func parseQ(part string) (string, float64) {
 		}
 	}
 	return name, q
+}
+
+// lower is strings.ToLower without the copy when s is lower case already,
+// as header tokens nearly always are.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }

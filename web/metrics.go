@@ -2,6 +2,9 @@ package web
 
 import (
 	"fmt"
+	"strconv"
+	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -23,6 +26,36 @@ type metrics struct {
 	conns    prometheus.Gauge
 	panics   prometheus.Counter
 	messages *prometheus.CounterVec
+
+	// byRoute caches the series of each route and status, so that a
+	// request costs no label hashing: routeKey → *routeSeries.
+	byRoute sync.Map
+}
+
+type routeKey struct {
+	route  string
+	status int
+}
+
+type routeSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// count records one answered request. The routes are the mux's patterns
+// and the statuses the few the server writes, so the cache stays small.
+func (m *metrics) count(route string, status int, d time.Duration) {
+	k := routeKey{route, status}
+	v, ok := m.byRoute.Load(k)
+	if !ok {
+		v, _ = m.byRoute.LoadOrStore(k, &routeSeries{
+			requests: m.requests.WithLabelValues(route, strconv.Itoa(status)),
+			duration: m.duration.WithLabelValues(route),
+		})
+	}
+	rs := v.(*routeSeries)
+	rs.requests.Inc()
+	rs.duration.Observe(d.Seconds())
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/html"
 	"github.com/laphets/resume/render/markdown"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 )
 
@@ -23,6 +24,7 @@ type renderings struct {
 	ssh      *asset // how to connect over SSH
 	message  *asset // the contact form alone, when there is one
 	notFound *asset
+	pdf      pdfs // rendered on first request
 
 	// widths holds /resume.txt?width=N as visitors ask for them, each
 	// rendered and compressed once, up to maxWidths of them.
@@ -36,6 +38,7 @@ type renderings struct {
 type representations struct {
 	site html.Site
 	ssh  html.SSHInfo
+	font *pdf.Font // the PDF's; nil for the Go fonts
 	cur  atomic.Pointer[renderings]
 	mu   sync.Mutex // one build at a time
 }
@@ -93,6 +96,7 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 		ssh:      newAsset(typeHTML, sshPage, mod),
 		notFound: newAsset(typeHTML, nf, mod),
 		message:  newAsset(typeHTML, msgPage, mod),
+		pdf:      pdfs{cache: pdf.NewCache(r, rs.font)},
 		widths:   map[int]*asset{},
 		mod:      mod,
 	}

@@ -32,6 +32,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /resume.txt", handleText(cur))
 	mux.Handle("GET /resume.md", handleAsset(cur, func(r *renderings) *asset { return r.markdown }))
 	mux.Handle("GET /resume.json", handleAsset(cur, func(r *renderings) *asset { return r.json }))
+	mux.Handle("GET /resume.pdf", handlePDF(cur, s))
 	mux.Handle("GET /ssh", handleAsset(cur, func(r *renderings) *asset { return r.ssh }))
 	if s.messages != nil {
 		mux.Handle("GET /message", handleAsset(cur, func(r *renderings) *asset { return r.message }))
@@ -137,7 +138,7 @@ func handleNotFound(cur func() *renderings) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rg := cur()
 		if rg == nil || negotiate(r) != typeHTML {
-			http.Error(w, "404 not found: the résumé is at /, /resume.txt, /resume.md and /resume.json", http.StatusNotFound)
+			http.Error(w, "404 not found: the résumé is at /, /resume.txt, /resume.md, /resume.pdf and /resume.json", http.StatusNotFound)
 			return
 		}
 		rg.notFound.serve(w, r, http.StatusNotFound)
@@ -153,20 +154,23 @@ var textClients = []string{
 
 // negotiate picks what / serves: HTML for browsers; text for an Accept
 // that prefers text/plain, or for a known text client that does not ask
-// for HTML; JSON for a client that accepts only JSON.
+// for HTML; JSON for a client that prefers JSON to both. It allocates
+// nothing for a browser's request: it runs on every one.
 func negotiate(r *http.Request) string {
-	accept := r.Header.Get("Accept")
-	qHTML, qText, qJSON := acceptWeight(accept, "text/html"), acceptWeight(accept, "text/plain"), acceptWeight(accept, "application/json")
-	explicit := func(t string) bool { return strings.Contains(strings.ToLower(accept), t) }
+	w := acceptWeights(r.Header.Get("Accept"))
 	switch {
-	case explicit("text/plain") && qText > qHTML && qText >= qJSON:
+	case w.text.set && w.text.q > w.html.q && w.text.q >= w.json.q:
 		return typeText
-	case explicit("application/json") && qJSON > qHTML && qJSON > qText:
+	case w.json.set && w.json.q > w.html.q && w.json.q > w.text.q:
 		return typeJSON
-	case explicit("text/html") && qHTML > 0:
+	case w.html.set && w.html.q > 0:
 		return typeHTML
 	}
-	ua := strings.ToLower(r.UserAgent())
+	ua := r.UserAgent()
+	if strings.HasPrefix(ua, "Mozilla/") && !strings.Contains(ua, "PowerShell") {
+		return typeHTML // a browser, the common case
+	}
+	ua = strings.ToLower(ua)
 	for _, c := range textClients {
 		if strings.HasPrefix(ua, c) || (strings.Contains(c, "powershell") && strings.Contains(ua, c)) {
 			return typeText
@@ -175,32 +179,52 @@ func negotiate(r *http.Request) string {
 	return typeHTML
 }
 
-// acceptWeight is the q-value an Accept header gives a media type, from
-// its exact entry, else type/*, else */*; 1 for an empty header.
-func acceptWeight(accept, mediaType string) float64 {
+// weight is a media type's q-value in an Accept header, and whether the
+// header named the type itself.
+type weight struct {
+	q   float64
+	set bool
+}
+
+type weights struct{ html, text, json weight }
+
+// acceptWeights reads the q-values an Accept header gives HTML, plain text
+// and JSON: from each type's own entry, else type/*, else */*; all 1 for
+// an empty header.
+func acceptWeights(accept string) weights {
 	if strings.TrimSpace(accept) == "" {
-		return 1
+		return weights{weight{q: 1}, weight{q: 1}, weight{q: 1}}
 	}
-	major, _, _ := strings.Cut(mediaType, "/")
-	exact, wild, all := -1.0, -1.0, -1.0
-	for _, part := range strings.Split(accept, ",") {
+	qHTML, qText, qJSON, textAll, appAll, all := -1.0, -1.0, -1.0, -1.0, -1.0, -1.0
+	for rest := accept; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		name, q := parseQ(part)
 		switch name {
-		case mediaType:
-			exact = q
-		case major + "/*":
-			wild = q
+		case "text/html":
+			qHTML = q
+		case "text/plain":
+			qText = q
+		case "application/json":
+			qJSON = q
+		case "text/*":
+			textAll = q
+		case "application/*":
+			appAll = q
 		case "*/*":
 			all = q
 		}
 	}
-	switch {
-	case exact >= 0:
-		return exact
-	case wild >= 0:
-		return wild
-	case all >= 0:
-		return all
+	pick := func(exact, wild float64) weight {
+		switch {
+		case exact >= 0:
+			return weight{exact, true}
+		case wild >= 0:
+			return weight{q: wild}
+		case all >= 0:
+			return weight{q: all}
+		}
+		return weight{}
 	}
-	return 0
+	return weights{pick(qHTML, textAll), pick(qText, textAll), pick(qJSON, appAll)}
 }

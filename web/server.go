@@ -27,6 +27,7 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/html"
+	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/store"
 )
 
@@ -74,6 +75,11 @@ type Config struct {
 	// --http-burst-per-ip, RESUME_HTTP_BURST_PER_IP.
 	RatePerIP  float64
 	BurstPerIP int
+
+	// PDFFont is the font /resume.pdf is set in: the SSH side's
+	// (--pdf-font), so that both give the same bytes; nil for the Go
+	// fonts.
+	PDFFont *pdf.Font
 
 	// SSH is what the /ssh page shows: the command and the host key.
 	SSH html.SSHInfo
@@ -192,11 +198,13 @@ func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Register
 	s.reps.site = html.Site{
 		PublicURL:  cfg.PublicURL,
 		SSHCommand: cfg.SSH.Command,
+		PDF:        true,
 		Version:    cfg.Version,
 		Contact:    s.messages != nil,
 		Limits:     formLimits,
 	}
 	s.reps.ssh = cfg.SSH
+	s.reps.font = cfg.PDFFont
 	if _, err := s.reps.build(source()); err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,24 +31,7 @@ type testServer struct {
 	*Server
 	url string
 	cur atomic.Pointer[content.Resume]
-	log *lockedBuffer
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	log *testutil.Buffer
 }
 
 func testConfig() Config {
@@ -63,7 +45,7 @@ func testConfig() Config {
 
 func start(t *testing.T, cfg Config, opts ...Option) *testServer {
 	t.Helper()
-	ts := &testServer{log: &lockedBuffer{}}
+	ts := &testServer{log: &testutil.Buffer{}}
 	ts.cur.Store(content.Default())
 	logger := slog.New(slog.NewJSONHandler(ts.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	s, err := New(cfg, logger, ts.cur.Load, prometheus.NewRegistry(), opts...)

@@ -40,12 +40,14 @@ go build -o "$tmp/resume" ./cmd/resume
 pids+=($!)
 
 mkdir -p "$tmp/www"
+chmod 755 "$tmp" # nginx's workers run as another user
 ua="Mozilla/5.0 (X11; Linux x86_64) bench"
 for _ in $(seq 1 100); do
   curl -sf -H 'Accept-Encoding: gzip' -A "$ua" -o "$tmp/www/index.html.gz" "http://127.0.0.1:$OURS_PORT/" && break
   sleep 0.1
 done
 [ -s "$tmp/www/index.html.gz" ] || { echo "bench/web: resume did not answer" >&2; exit 1; }
+chmod 644 "$tmp/www/index.html.gz"
 
 cat >"$tmp/nginx.conf" <<CONF
 worker_processes auto;
@@ -80,6 +82,8 @@ for _ in $(seq 1 100); do
   curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break
   sleep 0.1
 done
+cmp -s "$tmp/www/index.html.gz" <(curl -sf -H 'Accept-Encoding: gzip' "http://127.0.0.1:$NGINX_PORT/") ||
+  { echo "bench/web: nginx does not serve the same bytes" >&2; exit 1; }
 
 bytes=$(wc -c <"$tmp/www/index.html.gz")
 echo "page: $bytes bytes gzip; wrk -t$THREADS -c$CONNS -d$DURATION; $(nproc) CPUs"

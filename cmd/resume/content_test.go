@@ -208,7 +208,7 @@ func TestBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"render", "--format", "html"}, `--format "html" is not a format (want one of text, markdown, json)`},
+		{[]string{"render", "--format", "html"}, `--format "html" is not a format (want one of text, markdown, json, pdf)`},
 		{[]string{"render", "--width", "5"}, "--width 5 is out of range (want 20 to 1000)"},
 		{[]string{"render", "--width", "wide"}, `invalid argument "wide" for "-w, --width"`},
 		{[]string{"render", "a", "b"}, "accepts at most 1 arg"},

@@ -50,6 +50,7 @@ func serveFlags(fs *pflag.FlagSet, cfg *server.Config, proxies *string) {
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "on SIGTERM or SIGINT, how long to wait for sessions before closing them")
+	fs.StringVar(&cfg.PDFFont, "pdf-font", cfg.PDFFont, "TrueType (.ttf) font file for the PDF, for scripts the Go fonts lack (default: the Go fonts)")
 	fs.DurationVar(&cfg.ReloadInterval, "reload-interval", cfg.ReloadInterval, "how often to check the content file for changes; 0 reloads on SIGHUP only")
 	storeFlags(fs, cfg)
 	fs.StringVar(&cfg.OwnerKeysFile, "owner-keys", cfg.OwnerKeysFile, "the owner's public keys (authorized_keys format): who may read the inbox over SSH")
@@ -147,6 +148,7 @@ SIGHUP reloads the content file.`,
 			}
 			webCfg.SSH = sshInfo(cfg, webCfg.PublicURL, srv.HostKey())
 			webCfg.Version = version.String()
+			webCfg.PDFFont = srv.PDFFont()
 			// The web side serves the résumé the SSH side loaded, and
 			// renders again when a reload swaps it.
 			ws, err := web.New(webCfg, logger, srv.Resume, srv.Registry(), web.WithMessages(st))

@@ -38,10 +38,11 @@ func Favicon() []byte { return faviconSVG }
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"paragraphs": paragraphs,
-	"untiered":   untiered,
 	"showURL":    showURL,
 	"linkURL":    linkURL,
 	"displayURL": content.DisplayURL,
+	"markup":     content.Markup,
+	"linkable":   linkable,
 	"inc":        func(i int) int { return i + 1 },
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
@@ -129,6 +130,7 @@ type pageData struct {
 	Label    string
 	Contacts []content.Contact
 	Summary  string
+	Details  []content.Detail
 	Sections []content.Section
 	Meta     *content.Meta
 }
@@ -142,6 +144,7 @@ func Page(r *content.Resume, site Site) ([]byte, error) {
 		Label:    over.Subtitle,
 		Contacts: r.Contacts(),
 		Summary:  over.Summary,
+		Details:  over.Details,
 		Sections: secs[1:],
 		Meta:     r.Meta,
 		Form:     site.Limits,
@@ -275,36 +278,36 @@ func currentWork(r *content.Resume) (content.Work, bool) {
 	return content.Work{}, false
 }
 
-// paragraphs splits a summary into its paragraphs, as the text renderer
-// does: one per non-blank line.
-func paragraphs(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, "\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+// paragraphs reads a summary's inline markup and splits it into
+// paragraphs, as the text renderer does: one per non-blank line.
+func paragraphs(s string) [][]content.Span {
+	var out [][]content.Span
+	var cur []content.Span
+	flush := func() {
+		for _, sp := range cur {
+			if strings.TrimSpace(sp.Text) != "" {
+				out = append(out, cur)
+				break
+			}
 		}
+		cur = nil
 	}
+	for _, sp := range content.Markup(s) {
+		if sp.Text == "\n" {
+			flush()
+			continue
+		}
+		cur = append(cur, sp)
+	}
+	flush()
 	return out
 }
 
-// untiered is an entry's tags less those its ranking already shows.
-func untiered(e content.Entry) []string {
-	if len(e.Tiers) == 0 {
-		return e.Tags
-	}
-	ranked := map[string]bool{}
-	for _, tier := range e.Tiers {
-		for _, t := range tier {
-			ranked[t] = true
-		}
-	}
-	var out []string
-	for _, t := range e.Tags {
-		if !ranked[t] {
-			out = append(out, t)
-		}
-	}
-	return out
+// linkable says whether an entry's URL is absolute, and so a link; one
+// content.Link could not make so is shown as written.
+func linkable(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "mailto:")
 }
 
 // linkURL lets a tel: link through html/template, which trusts only

@@ -5,6 +5,7 @@ import (
 	stdhtml "html"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -84,8 +85,8 @@ func TestPageShowsEveryString(t *testing.T) {
 					if !hrefs[want] {
 						t.Errorf("%s %q is not a link on the page", key, want)
 					}
-					if key == "canonical" || isProfileURL(r, want) {
-						continue // linked from the profile's name
+					if key == "canonical" {
+						continue // a link in the document line
 					}
 					want = content.DisplayURL(want) // shown short, linked in full
 				}
@@ -102,15 +103,6 @@ func TestPageShowsEveryString(t *testing.T) {
 			}
 		})
 	}
-}
-
-func isProfileURL(r *content.Resume, u string) bool {
-	for _, p := range r.Basics.Profiles {
-		if p.URL == u && p.Username != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // TestPageIsDiscoverable: title, description, canonical, Open Graph and
@@ -280,4 +272,71 @@ func TestEmbeddedFiles(t *testing.T) {
 	if err != nil || string(b) != pageJS {
 		t.Errorf("page.js: %v", err)
 	}
+}
+
+// TestWildFixtures: the résumés people already have (issue 10's fixtures,
+// several shapes, languages and scripts) show every string on the page,
+// in one of the forms the outputs may give it: as written, as its plain
+// text, a date for people, an address without its scheme, or a link's
+// words with the address in its href.
+func TestWildFixtures(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(testutil.Root(), "content", "testdata", "wild", "*"))
+	if err != nil || len(files) < 6 {
+		t.Fatalf("fixtures: %v, %v", files, err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			r, err := content.Load(file)
+			if err != nil {
+				t.Fatalf("does not load: %v", err)
+			}
+			page, err := Page(r, site)
+			if err != nil {
+				t.Fatal(err)
+			}
+			js, err := r.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal(js, &doc); err != nil {
+				t.Fatal(err)
+			}
+			delete(doc, "meta") // may stay out, as in the other outputs
+			var leaves [][2]string
+			testutil.Leaves(doc, "", &leaves)
+			text := testutil.Squash(visibleText(page))
+			raw := stdhtml.UnescapeString(string(page))
+			for _, kv := range leaves {
+				if content.IsPicture(kv[1]) || strings.TrimSpace(kv[1]) == "" {
+					continue
+				}
+				if !shown(kv[0], kv[1], text) {
+					t.Errorf("page lacks %s %q", kv[0], kv[1])
+				}
+				for _, sp := range content.Markup(kv[1]) {
+					if sp.URL != "" && !strings.Contains(raw, `href="`+sp.URL) && !strings.Contains(raw, `href="`+strings.ReplaceAll(sp.URL, "&", "&amp;")) {
+						t.Errorf("page lacks the link to %s of %q", sp.URL, kv[1])
+					}
+				}
+			}
+		})
+	}
+}
+
+func shown(key, v, text string) bool {
+	var words strings.Builder
+	for _, sp := range content.Markup(v) {
+		words.WriteString(sp.Text)
+	}
+	forms := []string{v, content.PlainText(v), words.String(), content.DisplayURL(v)}
+	if testutil.DateKeys[key] {
+		forms = append(forms, content.FormatDate(v))
+	}
+	for _, f := range forms {
+		if n := testutil.Squash(f); n != "" && strings.Contains(text, n) {
+			return true
+		}
+	}
+	return false
 }

@@ -380,18 +380,7 @@ func (w *textWriter) entry(e content.Entry) {
 	if e.Summary != "" || len(e.Bullets) > 0 {
 		tagIndent = ""
 	}
-	ranked := map[string]bool{}
-	for _, tier := range e.Tiers {
-		for _, t := range tier {
-			ranked[t] = true
-		}
-	}
-	var tags []string
-	for _, t := range e.Tags {
-		if !ranked[t] {
-			tags = append(tags, t)
-		}
-	}
+	tags := e.UnrankedTags()
 	long := false
 	for _, t := range tags {
 		long = long || ansi.StringWidth(t) > longTag

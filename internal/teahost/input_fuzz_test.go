@@ -1,4 +1,4 @@
-package server
+package teahost
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 // model (FuzzTUIInput). Seeds are here and in testdata/fuzz; run longer
 // with
 //
-//	go test ./server -run '^$' -fuzz FuzzInputDecoder -fuzztime 5m
+//	go test ./internal/teahost -run '^$' -fuzz FuzzInputDecoder -fuzztime 5m
 
 // inputSeeds are visitor inputs worth starting from: keys, mouse, pastes,
 // replies, and the hostile ones of hostile_test.go.
@@ -117,12 +117,12 @@ func FuzzTUIInput(f *testing.F) {
 		f.Add([]byte(s), uint16(80), uint16(24))
 	}
 	f.Add([]byte("\t\t\t?L\x1b[27u/a\r"), uint16(40), uint16(12))
-	f.Add([]byte("G\x1b[6~\x1b[5~gjjjj"), uint16(maxCols), uint16(maxRows))
+	f.Add([]byte("G\x1b[6~\x1b[5~gjjjj"), uint16(MaxWidth), uint16(MaxHeight))
 	f.Fuzz(func(t *testing.T, data []byte, w, h uint16) {
 		if len(data) > 512 {
 			data = data[:512]
 		}
-		cols, rows := 1+int(w%maxCols), 1+int(h%maxRows) // as clampWindow gives them
+		cols, rows := 1+int(w%MaxWidth), 1+int(h%MaxHeight) // as ClampWindow gives them
 		m := &fitModel{m: tui.New(content.Default(), tui.Options{Width: cols, Height: rows}), w: cols, h: rows}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -136,7 +136,7 @@ func FuzzTUIInput(f *testing.F) {
 		var pending []byte
 		for i, chunk := range bytes.Split(data, []byte{0xfe}) {
 			if i > 0 {
-				cols, rows = 1+(cols+37*i)%maxCols, 1+(rows+11*i)%maxRows
+				cols, rows = 1+(cols+37*i)%MaxWidth, 1+(rows+11*i)%MaxHeight
 				p.Send(tea.WindowSizeMsg{Width: cols, Height: rows})
 			}
 			pending = in.feed(append(pending, chunk...), false)

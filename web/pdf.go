@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/laphets/resume/render/pdf"
+)
+
+const typePDF = "application/pdf"
+
+// pdfPolicy is the Content-Security-Policy of /resume.pdf.
+const pdfPolicy = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
+
+// pdfs are one résumé's PDFs, rendered on the first request for each
+// paper (about 20 ms; start-up and a reload never wait for them) and kept
+// as assets with their ETags. The PDF is compressed inside, so it is
+// served as it is.
+type pdfs struct {
+	cache *pdf.Cache
+	once  [2]sync.Once
+	asset [2]*asset
+	err   [2]error
+	// logged is set once a failure has been logged: every request for a
+	// PDF that cannot be made fails the same way.
+	logged atomic.Bool
+}
+
+// pdfAt is the PDF on paper, rendering it on first use.
+func (rg *renderings) pdfAt(paper pdf.Paper) (*asset, error) {
+	i := 0
+	if paper == pdf.Letter {
+		i = 1
+	}
+	p := &rg.pdf
+	p.once[i].Do(func() {
+		b, err := p.cache.Render(paper)
+		if err != nil {
+			p.err[i] = err
+			return
+		}
+		p.asset[i] = uncompressed(typePDF, b, rg.mod)
+	})
+	return p.asset[i], p.err[i]
+}
+
+// handlePDF serves /resume.pdf, A4 or ?paper=letter: the same bytes as
+// ssh HOST pdf and resume render --format pdf. A résumé the font cannot
+// draw is a 500 whose reason is logged once.
+func handlePDF(cur func() *renderings, s *Server) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paper, err := pdf.ParsePaper(r.URL.Query().Get("paper"))
+		if err != nil {
+			http.Error(w, "paper: want a4 or letter, such as /resume.pdf?paper=letter", http.StatusBadRequest)
+			return
+		}
+		rg := cur()
+		if rg == nil {
+			unavailable(w)
+			return
+		}
+		a, err := rg.pdfAt(paper)
+		if err != nil {
+			if !rg.pdf.logged.Swap(true) {
+				s.log.Error("render pdf", "err", err.Error())
+			}
+			http.Error(w, "the PDF could not be made; the server's log says why", http.StatusInternalServerError)
+			return
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Content-Disposition", `inline; filename="resume.pdf"`)
+		// A browser shows a PDF in its viewer, which the page's policy
+		// (default-src 'none', so object-src 'none') may block; the PDF
+		// has no script or form, and still may not be framed.
+		h.Set("Content-Security-Policy", pdfPolicy)
+		a.serve(w, r, http.StatusOK)
+	})
+}
