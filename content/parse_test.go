@@ -224,19 +224,7 @@ func TestLoad(t *testing.T) {
 func TestHostileStringsComeOutInert(t *testing.T) {
 	for name, bad := range testutil.Hostile {
 		t.Run(name, func(t *testing.T) {
-			doc := map[string]any{
-				"basics": map[string]any{
-					"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
-					"x-extra" + bad: "v" + bad, "profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}},
-				},
-				"work":   []any{map[string]any{"name": "W" + bad, "highlights": []any{"h" + bad}, "keywords": []any{"k" + bad}}},
-				"skills": []any{map[string]any{"name": "S", "ranking": "A" + bad + " > B"}},
-				"x-top":  []any{"deep" + bad, map[string]any{"k" + bad: bad}},
-			}
-			src, err := json.Marshal(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			src := testutil.HostileDoc(t, bad)
 			r := mustParse(t, "hostile.json", string(src))
 			// An unterminated string sequence swallows the rest of its
 			// string, as it would in a terminal.

@@ -128,6 +128,12 @@ type result struct {
 // run runs cmd ("" for a shell) without a PTY and waits for it to end.
 func run(t *testing.T, c *gossh.Client, cmd string) result {
 	t.Helper()
+	return runInput(t, c, cmd, nil)
+}
+
+// runInput is run with stdin as the session's input (nil for none).
+func runInput(t *testing.T, c *gossh.Client, cmd string, stdin io.Reader) result {
+	t.Helper()
 	s, err := c.NewSession()
 	if err != nil {
 		t.Fatalf("new session: %v", err)
@@ -135,6 +141,9 @@ func run(t *testing.T, c *gossh.Client, cmd string) result {
 	defer s.Close()
 	var out, errOut bytes.Buffer
 	s.Stdout, s.Stderr = &out, &errOut
+	if stdin != nil {
+		s.Stdin = stdin
+	}
 	if cmd == "" {
 		err = s.Shell()
 		if err == nil {

@@ -1,10 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"io"
 	"log/slog"
 	"os"
@@ -48,14 +45,7 @@ func messageServer(t *testing.T, e storetest.Engine, cfg Config, owner gossh.Pub
 
 func newSigner(t *testing.T) gossh.Signer {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testutil.NewSigner(t)
 	return s
 }
 
@@ -88,20 +78,6 @@ func (ts *testServer) dialAs(t *testing.T, signers ...gossh.Signer) *gossh.Clien
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
-}
-
-// runInput runs cmd with stdin as its input.
-func runInput(t *testing.T, c *gossh.Client, cmd string, stdin io.Reader) result {
-	t.Helper()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatalf("new session: %v", err)
-	}
-	defer s.Close()
-	var out, errOut bytes.Buffer
-	s.Stdout, s.Stderr, s.Stdin = &out, &errOut, stdin
-	err = s.Run(cmd)
-	return result{out.String(), errOut.String(), exitStatus(t, err)}
 }
 
 func TestMessageCommand(t *testing.T) {

@@ -162,7 +162,11 @@ func (f *contactForm) problem(i int) string {
 }
 
 // formKeys are the form's own keys, for its footer.
-var formKeys = struct{ Next, Prev, Send, Leave, Again key.Binding }{
+var formKeys = struct{ Next, Prev, Send, Leave, Again, Field, Press key.Binding }{
+	// Field: enter in a one-line field goes to the next; Press: on the
+	// send button, enter or space sends.
+	Field: binding("next field", "enter"),
+	Press: binding("send, on the button", "enter", "space"),
 	Next:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next")),
 	Prev:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("⇧tab", "previous")),
 	Send:  key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
@@ -191,7 +195,7 @@ func (f *contactForm) update(msg tea.Msg) (cmd tea.Cmd, leave bool, flash string
 				f.reset()
 				return nil, false, ""
 			}
-			if k.String() == "enter" {
+			if key.Matches(k, formKeys.Field) {
 				return nil, true, ""
 			}
 			return nil, false, ""
@@ -201,9 +205,9 @@ func (f *contactForm) update(msg tea.Msg) (cmd tea.Cmd, leave bool, flash string
 		case key.Matches(k, formKeys.Prev):
 			f.setFocus(f.focus - 1)
 			return nil, false, ""
-		case key.Matches(k, formKeys.Send), f.focus == fieldSend && (k.String() == "enter" || k.String() == "space"):
+		case key.Matches(k, formKeys.Send), f.focus == fieldSend && key.Matches(k, formKeys.Press):
 			return f.submit(), false, ""
-		case k.String() == "enter" && f.focus < fieldBody:
+		case key.Matches(k, formKeys.Field) && f.focus < fieldBody:
 			f.setFocus(f.focus + 1)
 			return nil, false, ""
 		}

@@ -2,12 +2,15 @@ package tui
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/testutil"
 )
 
 // The golden views are the screens exactly as the model draws them, escape
@@ -70,6 +73,30 @@ func TestGoldenStates(t *testing.T) {
 			m := New(content.Default(), Options{Width: tt.w, Height: tt.h, Profile: tt.prof, SSHCommand: "ssh resume.example.com"})
 			keys(t, m, tt.keys...)
 			checkFits(t, m, tt.w, tt.h, tt.name)
+			golden.RequireEqual(t, m.View().Content)
+		})
+	}
+}
+
+// TestGoldenWild shows résumés as found in the wild (content/testdata/wild):
+// generic sections, details under an entry, and inline markup drawn as
+// styles and OSC 8 links.
+func TestGoldenWild(t *testing.T) {
+	for _, tc := range []struct{ file, section string }{
+		{"en-legacy.json", "experience"},
+		{"en-legacy.json", "testimonials"},
+		{"en-legacy.json", "tech-stack"},
+		{"zh-html.json", "overview"},
+		{"pl-dates.yaml", "experience"},
+	} {
+		name := strings.TrimSuffix(tc.file, filepath.Ext(tc.file)) + "-" + tc.section
+		t.Run(name, func(t *testing.T) {
+			r, err := content.Load(filepath.Join(testutil.Root(), "content", "testdata", "wild", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := New(r, Options{Section: tc.section, Width: 80, Height: 24, Profile: colorprofile.TrueColor})
+			checkFits(t, m, 80, 24, name)
 			golden.RequireEqual(t, m.View().Content)
 		})
 	}

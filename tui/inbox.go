@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/laphets/resume/internal/safetext"
@@ -77,34 +78,43 @@ func (v *inboxView) unread() int {
 	return n
 }
 
+// inboxKeys are the Inbox section's own keys; it also reads the model's
+// (Accept opens, Close goes back, Up and Down choose).
+var inboxKeys = struct{ Delete, Refresh, Confirm key.Binding }{
+	Delete:  binding("delete", "d", "delete"),
+	Refresh: binding("refresh", "r"),
+	Confirm: binding("yes, delete", "y"),
+}
+
 // key handles a key on the Inbox section; handled is false for keys the
 // model should handle as usual (sections, scrolling, quit).
 func (v *inboxView) key(k tea.KeyPressMsg) (cmd tea.Cmd, handled bool, flash string) {
+	keys := DefaultKeyMap()
 	if v.confirm {
 		v.confirm = false
-		if k.String() == "y" {
+		if key.Matches(k, inboxKeys.Confirm) {
 			id, del := v.current().ID, v.in.Delete
 			return func() tea.Msg { return inboxDeletedMsg{id, del(id)} }, true, ""
 		}
 		return nil, true, "Kept"
 	}
-	switch k.String() {
-	case "d", "delete":
+	switch {
+	case key.Matches(k, inboxKeys.Delete):
 		if len(v.msgs) == 0 && v.open == nil {
 			return nil, true, ""
 		}
 		v.confirm = true
 		return nil, true, ""
-	case "r":
+	case key.Matches(k, inboxKeys.Refresh):
 		if v.open == nil {
 			return v.load(), true, "Refreshing…"
 		}
-	case "esc":
+	case key.Matches(k, keys.Close):
 		if v.open != nil {
 			v.open = nil
 			return v.load(), true, ""
 		}
-	case "enter":
+	case key.Matches(k, keys.Accept):
 		if v.open == nil && len(v.msgs) > 0 {
 			id, read := v.msgs[v.sel].ID, v.in.Read
 			return func() tea.Msg {
@@ -112,12 +122,12 @@ func (v *inboxView) key(k tea.KeyPressMsg) (cmd tea.Cmd, handled bool, flash str
 				return inboxReadMsg{m, err}
 			}, true, ""
 		}
-	case "up", "k":
+	case key.Matches(k, keys.Up):
 		if v.open == nil {
 			v.sel = max(v.sel-1, 0)
 			return nil, true, ""
 		}
-	case "down", "j":
+	case key.Matches(k, keys.Down):
 		if v.open == nil {
 			v.sel = min(v.sel+1, max(len(v.msgs)-1, 0))
 			return nil, true, ""

@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"image/color"
+	"reflect"
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/laphets/resume/content"
@@ -166,5 +169,65 @@ func TestTypingASearchTakesLettersAsText(t *testing.T) {
 	keys(t, m, "backspace", "backspace", "backspace")
 	if m.search.query != "q" {
 		t.Errorf("backspace should edit the query, got %q", m.search.query)
+	}
+}
+
+// TestHelpCoversEveryBinding: every key of every binding in the key map is
+// on the help screen, under a label made from that binding's keys, and
+// the section keys name only the sections there are. A binding added to
+// the key map but not to the help fails here.
+func TestHelpCoversEveryBinding(t *testing.T) {
+	k := DefaultKeyMap()
+	for _, n := range []int{3, 7, 9} {
+		inHelp := map[string]string{} // key → the label it is shown under
+		for _, col := range k.fullHelp(n) {
+			for _, b := range col {
+				for _, key := range b.Keys() {
+					inHelp[key] = b.Help().Key
+				}
+			}
+		}
+		v := reflect.ValueOf(*k)
+		for i := range v.NumField() {
+			name := v.Type().Field(i).Name
+			b, ok := v.Field(i).Interface().(key.Binding)
+			if !ok {
+				t.Fatalf("KeyMap.%s is not a key.Binding", name)
+			}
+			for j, key := range b.Keys() {
+				if name == "Jump" && j >= n {
+					if _, shown := inHelp[key]; shown {
+						t.Errorf("%d sections: the help offers %q", n, key)
+					}
+					continue
+				}
+				label, shown := inHelp[key]
+				switch {
+				case !shown:
+					t.Errorf("%d sections: %s's key %q is not in the help", n, name, key)
+				case name != "Jump" && !strings.Contains(" "+label+" ", " "+keyName(key)+" "):
+					t.Errorf("%s's key %q is shown as %q", name, key, label)
+				}
+			}
+		}
+		if want := fmt.Sprintf("1–%d", n); inHelp["1"] != want {
+			t.Errorf("%d sections: the section keys are shown as %q, want %q", n, inHelp["1"], want)
+		}
+	}
+}
+
+// TestHelpScreenMatchesSections: the help a model shows names the keys of
+// its own résumé's sections (the default has 7).
+func TestHelpScreenMatchesSections(t *testing.T) {
+	m := newModel(t, "", 80, 24)
+	keys(t, m, "?")
+	view := plainView(m)
+	if n := len(m.info.sections); !strings.Contains(view, fmt.Sprintf("1–%d ", n)) || strings.Contains(view, "1–9") {
+		t.Errorf("the help does not say 1–%d:\n%s", n, view)
+	}
+	for _, want := range []string{"tab → l", "⇧tab ← h", "pgdn space f", "pgup b", "g home", "G end"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the help lacks %q:\n%s", want, view)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -379,32 +380,31 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 	var want []key.Binding
 	switch k.mode {
 	case uint8(overlayHelp):
-		want = []key.Binding{bind("esc", "close"), keys.Quit}
+		want = []key.Binding{short("close", keys.Close), keys.Quit}
 		if k.scroll {
-			want = append(want, bind("↑↓", "scroll"))
+			want = append(want, short("scroll", keys.Up, keys.Down))
 		}
 	case uint8(overlayLinks):
-		want = []key.Binding{bind("enter", "copy"), bind("esc", "close"), bind("↑↓", "choose"), keys.Quit}
+		want = []key.Binding{short("copy", keys.Accept), short("close", keys.Close), short("choose", keys.Up, keys.Down), keys.Quit}
 	case helpSearch:
-		want = []key.Binding{bind("n/N", "next/previous"), bind("esc", "clear"), keys.Search, keys.Help}
+		want = []key.Binding{short("next/previous", keys.NextMatch, keys.PrevMatch), short("clear", keys.Close), keys.Search, keys.Help}
 	case helpForm:
-		want = []key.Binding{formKeys.Leave, formKeys.Next, formKeys.Send, formKeys.Prev, bind("ctrl+c", "quit")}
+		want = []key.Binding{formKeys.Leave, formKeys.Next, formKeys.Send, formKeys.Prev, short("quit", keys.Interrupt)}
 	case helpFormSent:
-		want = []key.Binding{bind("enter", "back"), formKeys.Again, bind("ctrl+c", "quit")}
+		want = []key.Binding{short("back", keys.Accept), formKeys.Again, short("quit", keys.Interrupt)}
 	case helpInbox:
-		want = []key.Binding{bind("enter", "open"), bind("d", "delete"), bind("esc", "back"), bind("←→", "sections"), keys.Quit}
+		want = []key.Binding{short("open", keys.Accept), short("delete", inboxKeys.Delete), short("back", keys.Close), short("sections", keys.Prev, keys.Next), keys.Quit}
 	default:
-		mouse := bind("m", "select text")
+		mouse := short("select text", keys.Mouse)
 		if !k.mouse {
-			mouse = bind("m", "mouse on")
+			mouse = short("mouse on", keys.Mouse)
 		}
-		want = []key.Binding{keys.Help, keys.Quit, bind("←→", "sections")}
+		want = keys.ShortHelp()
 		if k.write {
-			want = append(want, keys.Write)
+			want = slices.Insert(want, 3, keys.Write)
 		}
-		want = append(want, keys.Search, keys.Copy)
 		if k.scroll {
-			want = append(want, bind("↑↓", "scroll"))
+			want = append(want, short("scroll", keys.Up, keys.Down))
 		}
 		want = append(want, mouse)
 	}
@@ -433,11 +433,6 @@ func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
 		s, used = cut(s, max(k.width, 0)), max(k.width, 0)
 	}
 	return row{s, used}
-}
-
-// bind is a help-only binding: it documents keys matched elsewhere.
-func bind(keys, desc string) key.Binding {
-	return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
 }
 
 // tooSmall is the screen for windows below the minimum size: what the

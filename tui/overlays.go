@@ -29,7 +29,7 @@ func paneOf(rows []row) paneText {
 func (m *Model) helpLines() paneText {
 	st, w := m.st, m.lay.paneW
 	h := st.Help
-	groups := m.keys.FullHelp()
+	groups := m.keys.fullHelp(len(m.info.sections))
 	if m.info.extra&withContact == 0 {
 		for i, g := range groups {
 			groups[i] = slices.DeleteFunc(g, func(b key.Binding) bool { return b.Help().Key == m.keys.Write.Help().Key })

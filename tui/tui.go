@@ -236,7 +236,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.setFlash("")
 	if m.search != nil && m.search.typing {
 		switch {
-		case msg.String() == "ctrl+c":
+		case key.Matches(msg, k.Interrupt):
 			return tea.Quit
 		case key.Matches(msg, k.Accept):
 			m.acceptSearch()
@@ -244,16 +244,16 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Close):
 			m.cancelSearch()
 			return nil
-		case msg.String() == "down" || msg.String() == "ctrl+n":
+		case key.Matches(msg, k.MatchDown):
 			m.stepMatch(1)
 			return nil
-		case msg.String() == "up" || msg.String() == "ctrl+p":
+		case key.Matches(msg, k.MatchUp):
 			m.stepMatch(-1)
 			return nil
 		}
 		return m.typeSearch(msg)
 	}
-	if msg.String() == "ctrl+c" {
+	if key.Matches(msg, k.Interrupt) {
 		return tea.Quit
 	}
 	if m.overlay == overlayNone && m.onSection(contactID) && m.form != nil {

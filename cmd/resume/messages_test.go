@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io"
@@ -184,14 +182,7 @@ func (p *proc) dial(t *testing.T, signer gossh.Signer) *gossh.Client {
 // ownerKey writes a new key's public half to an authorized_keys file.
 func ownerKey(t *testing.T) (gossh.Signer, string) {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := testutil.NewSigner(t)
 	file := filepath.Join(t.TempDir(), "owner_keys")
 	if err := os.WriteFile(file, gossh.MarshalAuthorizedKey(signer.PublicKey()), 0o600); err != nil {
 		t.Fatal(err)
@@ -321,14 +312,14 @@ func TestWebhookAcrossRestart(t *testing.T) {
 	// then the entry stays leased for the webhook client's timeout plus
 	// 5s (store/webhook.go), and the restarted server delivers it after
 	// that, hence the longer wait below.
-	storetest.Eventually(t, 20*time.Second, "two failed deliveries", func() bool {
+	testutil.Eventually(t, 20*time.Second, "two failed deliveries", func() bool {
 		return hook.Calls() >= 2 && strings.Count(p.logs.String(), "webhook failed, will retry") >= 2
 	})
 	p.kill(t)
 	calls := hook.Calls()
 
 	p2 := startProc(t, bin, dir, env...)
-	storetest.Eventually(t, 75*time.Second, "the delivery after the restart", func() bool { return len(hook.Accepted()) > 0 })
+	testutil.Eventually(t, 75*time.Second, "the delivery after the restart", func() bool { return len(hook.Accepted()) > 0 })
 	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

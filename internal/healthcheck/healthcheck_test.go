@@ -2,8 +2,6 @@ package healthcheck
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"net"
 	"net/http"
@@ -14,6 +12,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/laphets/resume/internal/testutil"
 )
 
 func TestLocalAddr(t *testing.T) {
@@ -52,14 +52,7 @@ func TestLocalAddr(t *testing.T) {
 // ends, and returns its address.
 func sshServer(t *testing.T, cfg *gossh.ServerConfig) string {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := testutil.NewSigner(t)
 	cfg.AddHostKey(signer)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -42,6 +42,12 @@ const (
 // key table of about 100 KB for every program: 70% of a held session's
 // heap. The decoder alone knows the sequences terminals send.
 func readInput(ctx context.Context, r io.Reader, send func(tea.Msg)) {
+	readInputWaiting(ctx, r, send, inputWait)
+}
+
+// readInputWaiting is readInput with input that may continue waiting
+// patience for the rest (inputWait in production).
+func readInputWaiting(ctx context.Context, r io.Reader, send func(tea.Msg), patience time.Duration) {
 	chunks := make(chan []byte)
 	go func() {
 		defer close(chunks)
@@ -82,7 +88,7 @@ func readInput(ctx context.Context, r io.Reader, send func(tea.Msg)) {
 		pending = in.feed(pending, expired)
 		wait = nil
 		if len(pending) > 0 {
-			wait = time.After(inputWait)
+			wait = time.After(patience)
 		} else {
 			pending = nil
 		}

@@ -189,3 +189,24 @@ func SampleLeaves(t testing.TB) ([][2]string, []byte) {
 	Leaves(doc, "", &vals)
 	return vals, b
 }
+
+// HostileDoc is a JSON Resume document with bad in every kind of place a
+// renderer shows: the name, a summary, a profile, a job's highlights and
+// keywords, a skill's ranking, extension fields and their keys.
+func HostileDoc(t testing.TB, bad string) []byte {
+	t.Helper()
+	doc := map[string]any{
+		"basics": map[string]any{
+			"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
+			"x-extra" + bad: "v" + bad, "profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}},
+		},
+		"work":   []any{map[string]any{"name": "W" + bad, "highlights": []any{"h" + bad}, "keywords": []any{"k" + bad}}},
+		"skills": []any{map[string]any{"name": "S", "ranking": "A" + bad + " > B"}},
+		"x-top":  []any{"deep" + bad, map[string]any{"k" + bad: bad}},
+	}
+	src, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}

@@ -1,7 +1,6 @@
 package text_test
 
 import (
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -143,18 +142,7 @@ func TestSampleLosesNoValue(t *testing.T) {
 func TestHostileStringsComeOutInert(t *testing.T) {
 	for name, bad := range testutil.Hostile {
 		t.Run(name, func(t *testing.T) {
-			doc := map[string]any{
-				"basics": map[string]any{
-					"name": "Ada" + bad + " Lovelace", "summary": "line" + bad + "\nnext",
-					"profiles": []any{map[string]any{"network": "Git" + bad, "username": "u" + bad}},
-				},
-				"work":   []any{map[string]any{"name": "W" + bad, "highlights": []any{"h" + bad}, "keywords": []any{"k" + bad}}},
-				"skills": []any{map[string]any{"name": "S", "ranking": "A" + bad + " > B"}},
-			}
-			src, err := json.Marshal(doc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			src := testutil.HostileDoc(t, bad)
 			testutil.CheckInert(t, "text", text.Render(mustParse(t, "hostile.json", string(src)), 60))
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/store"
 )
 
@@ -62,18 +63,6 @@ func (h *FlakyHook) Accepted() []store.WebhookPayload {
 	return append([]store.WebhookPayload(nil), h.accepted...)
 }
 
-// Eventually polls cond until it holds or the deadline passes.
-func Eventually(t testing.TB, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %s", within, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // testWebhook: 500 twice, a restart, 500 once more, then 200: the
 // message arrives exactly once.
 func testWebhook(t *testing.T, e Engine) {
@@ -92,7 +81,7 @@ func testWebhook(t *testing.T, e Engine) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { w.Run(ctx, st); close(done) }()
-	Eventually(t, 10*time.Second, "two failed deliveries", func() bool { return hook.Calls() >= 2 })
+	testutil.Eventually(t, 10*time.Second, "two failed deliveries", func() bool { return hook.Calls() >= 2 })
 	cancel()
 	<-done
 	_ = st.Close()
@@ -101,8 +90,8 @@ func testWebhook(t *testing.T, e Engine) {
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2()
 	go w.Run(ctx2, st2)
-	Eventually(t, 10*time.Second, "the delivery", func() bool { return len(hook.Accepted()) >= 1 })
-	Eventually(t, 10*time.Second, "the outbox to empty", func() bool {
+	testutil.Eventually(t, 10*time.Second, "the delivery", func() bool { return len(hook.Accepted()) >= 1 })
+	testutil.Eventually(t, 10*time.Second, "the outbox to empty", func() bool {
 		_, ok, err := st2.NextDelivery(context.Background(), time.Now().Add(24*time.Hour), 0)
 		return err == nil && !ok
 	})
