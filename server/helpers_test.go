@@ -56,7 +56,7 @@ func newTestServer(t *testing.T, cfg Config, opts ...Option) *testServer {
 }
 
 // serve starts ts on a fresh listener and closes it when the test ends.
-func (ts *testServer) serve(t *testing.T) *testServer {
+func (ts *testServer) serve(t testing.TB) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -238,14 +238,19 @@ func TestOwnerKeysFile(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.OwnerKeysFile = filepath.Join(t.TempDir(), "keys")
 	for content, want := range map[string]string{
-		"":                            "no keys",
-		"# only a comment\n":          "no keys",
-		"ssh-ed25519 AAAAnotbase64\n": ":1: not a public key",
+		"# a comment\nssh-ed25519 AAAAnotbase64\n": ":2: not a public key",
+		"not a key at all\n":                       ":1: not a public key",
 	} {
 		_ = os.WriteFile(cfg.OwnerKeysFile, []byte(content), 0o600)
 		if _, err := New(cfg, discardLogger()); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("owner keys %q: %v, want %q", content, err, want)
 		}
+	}
+	// Comments only: no owner, and the log says so.
+	_ = os.WriteFile(cfg.OwnerKeysFile, []byte("# add the owner's key here\n"), 0o600)
+	logs := &testutil.Buffer{}
+	if _, err := New(cfg, slog.New(slog.NewTextHandler(logs, nil))); err != nil || !strings.Contains(logs.String(), "nobody can read the inbox") {
+		t.Errorf("an owner keys file of comments: %v, log %q", err, logs.String())
 	}
 	cfg.OwnerKeysFile = filepath.Join(t.TempDir(), "missing")
 	if _, err := New(cfg, discardLogger()); err == nil || !strings.Contains(err.Error(), "--owner-keys") {

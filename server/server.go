@@ -96,6 +96,10 @@ func New(cfg Config, logger *slog.Logger, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.OwnerKeysFile != "" && len(owners) == 0 {
+		logger.Warn("no keys in the owner keys file: nobody can read the inbox over SSH (resume inbox on the host still can)",
+			"file", cfg.OwnerKeysFile)
+	}
 	s := &Server{
 		cfg:     cfg,
 		log:     logger,

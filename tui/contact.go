@@ -302,7 +302,9 @@ func (f *contactForm) lines(st *Styles) []string {
 		for _, l := range strings.Split(view, "\n") {
 			add(truncateStyled(l, w))
 		}
-		if p := f.problem(i); p != "" && (f.touched[i] || f.tried) {
+		// A field's problem shows once the visitor has left it, or at
+		// once when typing has made it too long.
+		if p := f.problem(i); p != "" && (f.touched[i] || f.tried || utf8.RuneCountInString(value) > limit) {
 			for _, l := range indent(wrap(p, max(w-4, 4)), "  ✗ ", "    ") {
 				add(st.Flash.Render(l))
 			}

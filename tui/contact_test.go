@@ -188,6 +188,9 @@ func TestContactLimits(t *testing.T) {
 	m := New(content.Default(), Options{Width: 80, Height: 24, Contact: (&fakeSender{}).contact()})
 	keys(t, m, "w")
 	send(m, tea.PasteMsg{Content: strings.Repeat("n", 120)})
+	if v := plainView(m); !strings.Contains(v, "✗ too long: 120 characters, at most 100") {
+		t.Errorf("too long is not shown while typing:\n%s", v)
+	}
 	keys(t, m, "tab")
 	if v := plainView(m); !strings.Contains(v, "120/100") || !strings.Contains(v, "✗ too long: 120 characters, at most 100") {
 		t.Errorf("a pasted name over the limit is not flagged:\n%s", v)

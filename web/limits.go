@@ -9,18 +9,13 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/laphets/resume/internal/admission"
 )
 
-// addrKey groups addresses as the SSH side does: an IPv4 address alone, an
-// IPv6 address by its /64, the smallest block one subscriber usually gets.
-func addrKey(a netip.Addr) netip.Prefix {
-	a = a.Unmap()
-	if a.Is4() {
-		return netip.PrefixFrom(a, 32)
-	}
-	p, _ := a.Prefix(64)
-	return p
-}
+// addrKey groups addresses as the SSH side does (admission.Key): an IPv4
+// address alone, an IPv6 address by its /64.
+func addrKey(a netip.Addr) netip.Prefix { return admission.Key(a) }
 
 // Bounds of the per-address rate table: an entry whose bucket is full
 // again carries nothing and is swept; the table never holds more.
@@ -71,19 +66,6 @@ func (l *rateLimiter) sweep(now time.Time) {
 			delete(l.m, k)
 		}
 	}
-}
-
-// addrOf is the IP address of a net.Addr, or the zero Addr.
-func addrOf(a net.Addr) netip.Addr {
-	if ta, ok := a.(*net.TCPAddr); ok {
-		ip, _ := netip.AddrFromSlice(ta.IP)
-		return ip.Unmap()
-	}
-	ap, err := netip.ParseAddrPort(a.String())
-	if err != nil {
-		return netip.Addr{}
-	}
-	return ap.Addr().Unmap()
 }
 
 func (s *Server) trusted(a netip.Addr) bool {
@@ -196,7 +178,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 }
 
 func (l *limitListener) admit(c net.Conn) net.Conn {
-	a := addrOf(c.RemoteAddr())
+	a := admission.AddrOf(c.RemoteAddr())
 	k, perIP := addrKey(a), !l.s.trusted(a)
 	reason := ""
 	l.mu.Lock()
