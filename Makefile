@@ -10,9 +10,10 @@ test: vet vet-stockv1 lint race hostile deploy-test
 check: vet lint quick
 
 # The tests without the race detector, the hostile-client suite
-# (TestHostile*, which `race` runs) and the long property runs (-short).
+# (TestHostile*), the headless-Chromium page tests (TestBrowser*) and the
+# long property runs (-short); `race` runs them all.
 quick:
-	$(GO) test -short -count=1 -skip '^TestHostile' ./...
+	$(GO) test -short -count=1 -skip '^(TestHostile|TestBrowser)' ./...
 
 vet:
 	$(GO) vet ./...
