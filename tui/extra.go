@@ -95,8 +95,7 @@ func (m *Model) sectionPane() (paneText, bool) {
 		text.widths[i] = cellWidth(l)
 	}
 	// Keep the focused field (and the lines under it) in view.
-	m.pane = text
-	m.vp.SetContentLines(text.lines)
+	m.setPane(text)
 	h := m.lay.paneH
 	if off := m.vp.YOffset(); focusY < off || focusY+3 >= off+h {
 		m.vp.SetYOffset(max(focusY-h/3, 0))

@@ -252,18 +252,7 @@ func (m *Model) drawPane(f *frame, side func(int) row) {
 }
 
 // position describes how far down the pane is scrolled.
-func (m *Model) position() string {
-	total, h := len(m.pane.lines), m.lay.paneH
-	switch {
-	case total <= h:
-		return "all"
-	case m.vp.AtTop():
-		return "top"
-	case m.vp.AtBottom():
-		return "end"
-	}
-	return strconv.Itoa(int(m.vp.ScrollPercent()*100)) + "%"
-}
+func (m *Model) position() string { return m.pager.position(m.lay.paneH) }
 
 // footer shows the keys that work now on the left, and the search
 // position, the mouse mode and the scroll position on the right. A search

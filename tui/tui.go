@@ -13,7 +13,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -86,11 +85,9 @@ type Model struct {
 	doc           *document
 	chrome        *chrome
 	lay           layout
-	pane          paneText // what the pane shows: a page, a highlighted page, an overlay
+	pager         // the section pane; the root sizes it
 
-	active  int
-	offsets []int // scroll position per section, kept while browsing
-	vp      viewport.Model
+	active int
 
 	mouse   bool // mouse captured: wheel scrolls, clicks open sections
 	overlay overlay
@@ -140,10 +137,8 @@ func New(r *content.Resume, opts Options) *Model {
 		opts:  opts,
 		theme: Theme{Profile: opts.Profile, Dark: !opts.Light},
 		mouse: true,
-		vp:    viewport.New(),
 	}
-	m.vp.MouseWheelEnabled = false // the model routes the wheel itself
-	m.offsets = make([]int, len(m.info.sections))
+	m.pager = newPager(m.keys, len(m.info.sections))
 	if opts.Section != "" {
 		if id, ok := content.FindSection(m.info.sections, opts.Section); ok {
 			for i, s := range m.info.sections {
@@ -375,25 +370,7 @@ func (m *Model) setFlash(msg string, alts ...string) {
 // scrollKey scrolls the pane for the scrolling keys and reports whether
 // msg was one.
 func (m *Model) scrollKey(msg tea.KeyPressMsg) bool {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Down):
-		m.vp.ScrollDown(1)
-	case key.Matches(msg, k.Up):
-		m.vp.ScrollUp(1)
-	case key.Matches(msg, k.PageDown):
-		m.vp.PageDown()
-	case key.Matches(msg, k.PageUp):
-		m.vp.PageUp()
-	case key.Matches(msg, k.HalfDown):
-		m.vp.HalfPageDown()
-	case key.Matches(msg, k.HalfUp):
-		m.vp.HalfPageUp()
-	case key.Matches(msg, k.Top):
-		m.vp.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		m.vp.GotoBottom()
-	default:
+	if !m.scroll(msg) {
 		return false
 	}
 	m.saveOffset()
@@ -485,11 +462,7 @@ func (m *Model) wheel(ms tea.Mouse) {
 		m.selectLink(m.linkSel + d)
 		return
 	}
-	if d > 0 {
-		m.vp.ScrollDown(3)
-	} else {
-		m.vp.ScrollUp(3)
-	}
+	m.pager.wheel(d)
 	m.saveOffset()
 }
 
@@ -666,8 +639,7 @@ func (m *Model) relayout() {
 	}
 	m.doc = m.cache.fitted(m.info, m.lay.paneW, m.lay.paneH, m.theme)
 	m.chrome = m.cache.chrome(m.info, m.lay.innerW, m.lay.sideW, m.theme)
-	m.vp.SetWidth(m.lay.paneW)
-	m.vp.SetHeight(m.lay.paneH)
+	m.pager.SetSize(m.lay.paneW, m.lay.paneH)
 	if m.search != nil {
 		m.search.input.SetWidth(max(m.lay.innerW-16, 4))
 	}
@@ -705,14 +677,6 @@ func (m *Model) showPage() {
 	}
 	m.setPane(text)
 	m.vp.SetYOffset(m.offsets[m.active])
-}
-
-// setPane shows text in the pane. The viewport keeps the scroll position;
-// it is given the lines (shared, never modified: none holds a newline) so
-// that its paging stays exact.
-func (m *Model) setPane(text paneText) {
-	m.pane = text
-	m.vp.SetContentLines(text.lines)
 }
 
 // highlight returns a copy of lines with the search matches of the active
