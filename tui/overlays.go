@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/laphets/resume/content"
 )
@@ -24,17 +24,43 @@ func paneOf(rows []row) paneText {
 	return p
 }
 
-// helpLines is the help screen: the key map's groups, side by side when
-// they fit, else one under another.
-func (m *Model) helpLines() paneText {
-	st, w := m.st, m.lay.paneW
-	h := st.Help
-	groups := m.keys.fullHelp(len(m.info.sections))
-	if m.info.extra&withContact == 0 {
-		for i, g := range groups {
-			groups[i] = slices.DeleteFunc(g, func(b key.Binding) bool { return b.Help().Key == m.keys.Write.Help().Key })
-		}
+// helpView is the help overlay (?): every key, grouped, in the pane.
+// Its groups are the root's FullHelp, so the screen lists the keys of
+// every component.
+type helpView struct {
+	keys  *KeyMap
+	width int
+}
+
+// SetSize sets the width the help is laid out for.
+func (v *helpView) SetSize(w, _ int) { v.width = w }
+
+// closes reports whether msg closes the help.
+func (v *helpView) closes(msg tea.KeyPressMsg) bool {
+	return key.Matches(msg, v.keys.Close, v.keys.Help)
+}
+
+// ShortHelp is the footer's bindings while the help is open.
+func (v *helpView) ShortHelp() []key.Binding { return helpShortHelp(v.keys, false) }
+
+// helpShortHelp is ShortHelp, with the scrolling keys when the help
+// scrolls.
+func helpShortHelp(keys *KeyMap, scroll bool) []key.Binding {
+	want := []key.Binding{short("close", keys.Close), keys.Quit}
+	if scroll {
+		want = append(want, short("scroll", keys.Up, keys.Down))
 	}
+	return want
+}
+
+// FullHelp is the help's own keys.
+func (v *helpView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
+
+// lines is the help screen: groups of bindings side by side when they
+// fit, else one under another.
+func (v *helpView) lines(st *Styles, groups [][]key.Binding) paneText {
+	w := v.width
+	h := st.Help
 	cols := make([][]row, len(groups))
 	colW := make([]int, len(groups))
 	for i, g := range groups {
@@ -107,36 +133,104 @@ func (m *Model) helpLines() paneText {
 	return paneOf(out)
 }
 
-// linkLines is the links list: every link in the résumé, the selected one
-// marked, each a hyperlink with its address written out.
-func (m *Model) linkLines() paneText {
-	st, w := m.st, m.lay.paneW
+// linksView is the links overlay (L): every link in the résumé, one
+// selected, copied with enter or its number.
+type linksView struct {
+	keys  *KeyMap
+	links []content.Contact
+	sel   int
+	width int
+}
+
+// SetSize sets the width the list is laid out for.
+func (v *linksView) SetSize(w, _ int) { v.width = w }
+
+// ShortHelp is the footer's bindings while the links are open.
+func (v *linksView) ShortHelp() []key.Binding { return linksShortHelp(v.keys) }
+
+func linksShortHelp(keys *KeyMap) []key.Binding {
+	return []key.Binding{short("copy", keys.Accept), short("close", keys.Close), short("choose", keys.Up, keys.Down), keys.Quit}
+}
+
+// FullHelp is the links' own keys.
+func (v *linksView) FullHelp() [][]key.Binding {
+	k := v.keys
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Accept, k.Copy, k.Jump, k.Close}}
+}
+
+// linksAction is what a key asks of the links list.
+type linksAction uint8
+
+const (
+	linksIgnored linksAction = iota // not the list's key: it closes and the key does its job
+	linksClose
+	linksMoved
+	linksCopy
+	linksHandled
+)
+
+// update moves the selection for a key, and says what else it asks.
+func (v *linksView) update(msg tea.KeyPressMsg) linksAction {
+	k := v.keys
+	switch {
+	case key.Matches(msg, k.Close, k.Links):
+		return linksClose
+	case key.Matches(msg, k.Up):
+		v.selectLink(v.sel - 1)
+	case key.Matches(msg, k.Down):
+		v.selectLink(v.sel + 1)
+	case key.Matches(msg, k.Top):
+		v.selectLink(0)
+	case key.Matches(msg, k.Bottom):
+		v.selectLink(len(v.links) - 1)
+	case key.Matches(msg, k.Accept, k.Copy):
+		return linksCopy
+	case key.Matches(msg, k.Jump):
+		if i := int(msg.Code - '1'); i < len(v.links) {
+			v.selectLink(i)
+			return linksCopy
+		}
+		return linksHandled
+	default:
+		return linksIgnored
+	}
+	return linksMoved
+}
+
+func (v *linksView) selectLink(i int) {
+	v.sel = min(max(i, 0), len(v.links)-1)
+}
+
+// lines is the links list: every link, the selected one marked, each a
+// hyperlink with its address written out.
+func (v *linksView) lines(st *Styles) paneText {
+	w := v.width
 	title, sub := "Links", " · enter copies the selected one"
 	if len(title)+cellWidth(sub) > w {
 		sub = " · enter copies" // said in fewer words rather than cut
 	}
-	out := make([]row, 0, 2+len(m.info.links))
+	out := make([]row, 0, 2+len(v.links))
 	out = append(out, row{st.OverlayTitle.Render(title) + st.Muted.Render(sub), len(title) + cellWidth(sub)}, row{})
 	lw := 0
-	for _, c := range m.info.links {
+	for _, c := range v.links {
 		lw = max(lw, cellWidth(c.Label))
 	}
 	lw = min(lw, w/3)
 	// When an address does not fit beside the labels even shortened, the
 	// labels give way: the address says where a link goes.
 	labels := true
-	for _, c := range m.info.links {
+	for _, c := range v.links {
 		labels = labels && cellWidth(content.DisplayURL(linkText(c))) <= w-lw-6
 	}
 	gap := "  "
 	if !labels {
 		lw, gap = 0, ""
 	}
-	for i, c := range m.info.links {
+	for i, c := range v.links {
 		label := truncate(c.Label, lw)
 		label += spaces(lw - cellWidth(label))
 		mark, ls := "  ", st.Muted
-		if i == m.linkSel {
+		if i == v.sel {
 			mark, ls = st.Selected.Render("› "), st.Selected
 		}
 		num := "  "

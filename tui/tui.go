@@ -90,8 +90,9 @@ type Model struct {
 	active int
 
 	mouse   bool // mouse captured: wheel scrolls, clicks open sections
-	overlay overlay
-	linkSel int
+	overlay overlay   // the overlay that has the focus, if any
+	help    helpView  // the ? overlay
+	links   linksView // the L overlay
 	flash   string // a one-off message, cleared by the next key or a resize
 	// flashAlts are shorter ways to say flash, longest first, for a
 	// footer too narrow for it.
@@ -139,6 +140,8 @@ func New(r *content.Resume, opts Options) *Model {
 		mouse: true,
 	}
 	m.pager = newPager(m.keys, len(m.info.sections))
+	m.help = helpView{keys: m.keys}
+	m.links = linksView{keys: m.keys, links: m.info.links}
 	if opts.Section != "" {
 		if id, ok := content.FindSection(m.info.sections, opts.Section); ok {
 			for i, s := range m.info.sections {
@@ -275,7 +278,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.overlay {
 	case overlayHelp:
 		switch {
-		case key.Matches(msg, k.Close, k.Help):
+		case m.help.closes(msg):
 			m.closeOverlay()
 			return nil
 		case m.scrollKey(msg):
@@ -284,32 +287,21 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.closeOverlay() // any other key leaves help and does its job
 	case overlayNone:
 	case overlayLinks:
-		switch {
-		case key.Matches(msg, k.Close, k.Links):
+		switch m.links.update(msg) {
+		case linksClose:
 			m.closeOverlay()
 			return nil
-		case key.Matches(msg, k.Up):
-			m.selectLink(m.linkSel - 1)
+		case linksMoved:
+			m.showLink()
 			return nil
-		case key.Matches(msg, k.Down):
-			m.selectLink(m.linkSel + 1)
-			return nil
-		case key.Matches(msg, k.Top):
-			m.selectLink(0)
-			return nil
-		case key.Matches(msg, k.Bottom):
-			m.selectLink(len(m.info.links) - 1)
-			return nil
-		case key.Matches(msg, k.Accept, k.Copy):
+		case linksCopy:
+			m.showLink()
 			return m.copyLink()
-		case key.Matches(msg, k.Jump):
-			if i := int(msg.Code - '1'); i < len(m.info.links) {
-				m.selectLink(i)
-				return m.copyLink()
-			}
+		case linksHandled:
 			return nil
+		case linksIgnored:
 		}
-		m.closeOverlay()
+		m.closeOverlay() // any other key leaves the links and does its job
 	}
 
 	switch {
@@ -409,10 +401,10 @@ func (m *Model) copyEmail() tea.Cmd {
 }
 
 func (m *Model) copyLink() tea.Cmd {
-	if m.linkSel < 0 || m.linkSel >= len(m.info.links) {
+	if m.links.sel < 0 || m.links.sel >= len(m.info.links) {
 		return nil
 	}
-	c := m.info.links[m.linkSel]
+	c := m.info.links[m.links.sel]
 	text := linkText(c)
 	m.setFlash("Sent to your clipboard: "+text, "Copied "+text, "Link copied", "Copied")
 	return tea.SetClipboard(text)
@@ -422,7 +414,7 @@ func (m *Model) openOverlay(o overlay) {
 	m.saveOffset()
 	m.overlay = o
 	if o == overlayLinks {
-		m.linkSel = 0
+		m.links.sel = 0
 	}
 	m.showPage()
 	m.vp.GotoTop()
@@ -433,12 +425,13 @@ func (m *Model) closeOverlay() {
 	m.showPage()
 }
 
-func (m *Model) selectLink(i int) {
-	m.linkSel = min(max(i, 0), len(m.info.links)-1)
+// showLink redraws the links list and scrolls the selected link into
+// view.
+func (m *Model) showLink() {
 	m.showPage()
 	// The title and a blank line come before the first link.
-	m.vp.EnsureVisible(m.linkSel+2, 0, 0)
-	if m.linkSel == 0 {
+	m.vp.EnsureVisible(m.links.sel+2, 0, 0)
+	if m.links.sel == 0 {
 		m.vp.GotoTop()
 	}
 }
@@ -459,7 +452,8 @@ func (m *Model) wheel(ms tea.Mouse) {
 		return
 	}
 	if m.overlay == overlayLinks {
-		m.selectLink(m.linkSel + d)
+		m.links.selectLink(m.links.sel + d)
+		m.showLink()
 		return
 	}
 	m.pager.wheel(d)
@@ -640,6 +634,8 @@ func (m *Model) relayout() {
 	m.doc = m.cache.fitted(m.info, m.lay.paneW, m.lay.paneH, m.theme)
 	m.chrome = m.cache.chrome(m.info, m.lay.innerW, m.lay.sideW, m.theme)
 	m.pager.SetSize(m.lay.paneW, m.lay.paneH)
+	m.help.SetSize(m.lay.paneW, m.lay.paneH)
+	m.links.SetSize(m.lay.paneW, m.lay.paneH)
 	if m.search != nil {
 		m.search.input.SetWidth(max(m.lay.innerW-16, 4))
 	}
@@ -658,11 +654,11 @@ func (m *Model) showPage() {
 	}
 	switch m.overlay {
 	case overlayHelp:
-		m.setPane(m.helpLines())
+		m.setPane(m.help.lines(m.st, m.helpGroups()))
 		return
 	case overlayLinks:
 		off := m.vp.YOffset()
-		m.setPane(m.linkLines())
+		m.setPane(m.links.lines(m.st))
 		m.vp.SetYOffset(off)
 		return
 	case overlayNone:
@@ -722,4 +718,16 @@ func clip(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// helpGroups are the bindings the help screen lists, in its columns: the
+// key map's groups, without w when there is no Contact section.
+func (m *Model) helpGroups() [][]key.Binding {
+	groups := m.keys.fullHelp(len(m.info.sections))
+	if m.info.extra&withContact == 0 {
+		for i, g := range groups {
+			groups[i] = slices.DeleteFunc(g, func(b key.Binding) bool { return b.Help().Key == m.keys.Write.Help().Key })
+		}
+	}
+	return groups
 }
