@@ -83,7 +83,8 @@ func (m *Model) sectionPane() (paneText, bool) {
 		lines = m.form.lines(m.st)
 		focusY = m.form.focusY
 	case m.onSection(inboxID) && m.inbox != nil:
-		lines = m.inbox.lines(m.st, m.lay.paneW)
+		m.inbox.SetSize(m.lay.paneW, m.lay.paneH)
+		lines = m.inbox.lines(m.st)
 		focusY = m.inbox.selY
 	case m.onSection(contactID), m.onSection(inboxID):
 		lines = []string{""}

@@ -58,6 +58,23 @@ type inboxView struct {
 	open    *InboxMessage // the message being read
 	confirm bool          // "delete?" asked
 	selY    int           // the pane line of the selection
+	width   int
+}
+
+// SetSize sets the width the inbox is drawn at.
+func (v *inboxView) SetSize(w, _ int) { v.width = w }
+
+// ShortHelp is the footer's bindings on the Inbox section.
+func (v *inboxView) ShortHelp() []key.Binding { return inboxShortHelp(DefaultKeyMap()) }
+
+func inboxShortHelp(keys *KeyMap) []key.Binding {
+	return []key.Binding{short("open", keys.Accept), short("delete", inboxKeys.Delete), short("back", keys.Close), short("sections", keys.Prev, keys.Next), keys.Quit}
+}
+
+// FullHelp is every key of the Inbox section.
+func (v *inboxView) FullHelp() [][]key.Binding {
+	keys := DefaultKeyMap()
+	return [][]key.Binding{{keys.Accept, keys.Up, keys.Down, keys.Close, inboxKeys.Delete, inboxKeys.Confirm, inboxKeys.Refresh}}
 }
 
 func (v *inboxView) load() tea.Cmd {
@@ -174,8 +191,9 @@ func (v *inboxView) update(msg tea.Msg) (tea.Cmd, string) {
 	return nil, ""
 }
 
-// lines draws the inbox at width w.
-func (v *inboxView) lines(st *Styles, w int) []string {
+// lines draws the inbox at its width.
+func (v *inboxView) lines(st *Styles) []string {
+	w := v.width
 	var out []string
 	add := func(ls ...string) { out = append(out, ls...) }
 	line := func(s string) string { return safetext.Allow(s, false) }

@@ -366,36 +366,22 @@ func (m *Model) shortHelp(width int) (string, int) {
 }
 
 func buildShortHelp(k helpKey, keys *KeyMap, st *Styles) row {
+	// The bindings are the focused component's ShortHelp, most important
+	// first.
 	var want []key.Binding
 	switch k.mode {
 	case uint8(overlayHelp):
-		want = []key.Binding{short("close", keys.Close), keys.Quit}
-		if k.scroll {
-			want = append(want, short("scroll", keys.Up, keys.Down))
-		}
+		want = helpShortHelp(keys, k.scroll)
 	case uint8(overlayLinks):
-		want = []key.Binding{short("copy", keys.Accept), short("close", keys.Close), short("choose", keys.Up, keys.Down), keys.Quit}
+		want = linksShortHelp(keys)
 	case helpSearch:
-		want = []key.Binding{short("next/previous", keys.NextMatch, keys.PrevMatch), short("clear", keys.Close), keys.Search, keys.Help}
-	case helpForm:
-		want = []key.Binding{formKeys.Leave, formKeys.Next, formKeys.Send, formKeys.Prev, short("quit", keys.Interrupt)}
-	case helpFormSent:
-		want = []key.Binding{short("back", keys.Accept), formKeys.Again, short("quit", keys.Interrupt)}
+		want = searchShortHelp(keys)
+	case helpForm, helpFormSent:
+		want = formShortHelp(keys, k.mode == helpFormSent)
 	case helpInbox:
-		want = []key.Binding{short("open", keys.Accept), short("delete", inboxKeys.Delete), short("back", keys.Close), short("sections", keys.Prev, keys.Next), keys.Quit}
+		want = inboxShortHelp(keys)
 	default:
-		mouse := short("select text", keys.Mouse)
-		if !k.mouse {
-			mouse = short("mouse on", keys.Mouse)
-		}
-		want = keys.ShortHelp()
-		if k.write {
-			want = slices.Insert(want, 3, keys.Write)
-		}
-		if k.scroll {
-			want = append(want, short("scroll", keys.Up, keys.Down))
-		}
-		want = append(want, mouse)
+		want = browseShortHelp(keys, k.write, k.scroll, k.mouse)
 	}
 	h := st.Help
 	sepW := cellWidth(h.ShortSeparator)
@@ -474,4 +460,22 @@ func (m *Model) tooSmall() []row {
 		}
 	}
 	return rows
+}
+
+// browseShortHelp is the footer's bindings while reading a section: the
+// key map's, w when there is a Contact section, the pager's when the pane
+// scrolls, and the mouse toggle.
+func browseShortHelp(keys *KeyMap, write, scroll, mouse bool) []key.Binding {
+	want := keys.ShortHelp()
+	if write {
+		want = slices.Insert(want, 3, keys.Write)
+	}
+	if scroll {
+		p := pager{keys: keys}
+		want = append(want, p.ShortHelp()...)
+	}
+	if mouse {
+		return append(want, short("select text", keys.Mouse))
+	}
+	return append(want, short("mouse on", keys.Mouse))
 }

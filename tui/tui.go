@@ -12,7 +12,6 @@ import (
 	"slices"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -103,18 +102,6 @@ type Model struct {
 	form  *contactForm // the Contact section, once opened
 	inbox *inboxView   // the Inbox section, for the owner
 	prev  int          // the section before the current one, for leaving the form
-}
-
-// searchState is an open or finished search.
-type searchState struct {
-	input   textinput.Model
-	typing  bool
-	query   string
-	matches []match
-	counts  []int // matches per section
-	cur     int   // index into matches, -1 for none
-	// Where the visitor was when the search opened; cancelling goes back.
-	fromSec, fromOff int
 }
 
 // New returns the model for one session showing r. r must not change
@@ -233,21 +220,22 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	m.setFlash("")
 	if m.search != nil && m.search.typing {
-		switch {
-		case key.Matches(msg, k.Interrupt):
+		switch m.search.typingKey(msg) {
+		case searchQuit:
 			return tea.Quit
-		case key.Matches(msg, k.Accept):
+		case searchAccept:
 			m.acceptSearch()
 			return nil
-		case key.Matches(msg, k.Close):
+		case searchCancel:
 			m.cancelSearch()
 			return nil
-		case key.Matches(msg, k.MatchDown):
+		case searchNext:
 			m.stepMatch(1)
 			return nil
-		case key.Matches(msg, k.MatchUp):
+		case searchPrev:
 			m.stepMatch(-1)
 			return nil
+		case searchType:
 		}
 		return m.typeSearch(msg)
 	}
@@ -488,33 +476,15 @@ func (m *Model) click(ms tea.Mouse) {
 // openSearch starts a new search, typed in the footer.
 func (m *Model) openSearch() {
 	m.saveOffset()
-	ti := textinput.New()
-	ti.Prompt = "/"
-	ti.Placeholder = "search all sections"
-	ti.CharLimit = maxQuery
-	// Pasting reads the clipboard of the machine the program runs on: the
-	// server. Visitors paste through their terminal (a tea.PasteMsg).
-	ti.KeyMap.Paste.SetEnabled(false)
-	ts := textinput.DefaultStyles(m.theme.Dark)
-	ts.Cursor.Blink = false // a blinking cursor is a timer per session
-	ts.Focused.Prompt = m.st.Prompt
-	ts.Focused.Text = lipgloss.NewStyle()
-	ts.Focused.Placeholder = m.st.Status
-	ts.Cursor.Color = palettes[m.theme.key()].accent
-	ti.SetStyles(ts)
-	ti.SetWidth(max(m.lay.innerW-16, 4))
-	ti.Focus()
-	m.search = &searchState{input: ti, typing: true, cur: -1, fromSec: m.active, fromOff: m.vp.YOffset()}
+	m.search = newSearch(m.keys, m.st, m.theme, m.active, m.vp.YOffset())
+	m.search.SetSize(m.lay.innerW, 1)
 	m.overlay = overlayNone
 	m.showPage()
 }
 
 func (m *Model) typeSearch(msg tea.Msg) tea.Cmd {
-	s := m.search
-	var cmd tea.Cmd
-	s.input, cmd = s.input.Update(msg)
-	if q := s.input.Value(); q != s.query {
-		s.query = q
+	cmd, changed := m.search.typed(msg)
+	if changed {
 		m.runSearch(true)
 	}
 	return cmd
@@ -637,7 +607,7 @@ func (m *Model) relayout() {
 	m.help.SetSize(m.lay.paneW, m.lay.paneH)
 	m.links.SetSize(m.lay.paneW, m.lay.paneH)
 	if m.search != nil {
-		m.search.input.SetWidth(max(m.lay.innerW-16, 4))
+		m.search.SetSize(m.lay.innerW, 1)
 	}
 	if m.search != nil && m.search.query != "" {
 		m.runSearch(false)
