@@ -148,10 +148,12 @@ func (k *KeyMap) fullHelp(n int) [][]key.Binding {
 	if keys := jump.Keys(); n >= 1 && n < len(keys) {
 		jump = binding(jump.Help().Desc, keys[:n]...)
 	}
+	// The scrolling and search columns are those components' own.
+	p, sr := pager{keys: k}, searchState{keys: k}
 	return [][]key.Binding{
 		{k.Next, k.Prev, jump},
-		{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
-		{k.Search, k.Accept, k.NextMatch, k.PrevMatch, k.MatchDown, k.MatchUp, k.Close},
+		p.FullHelp()[0],
+		sr.FullHelp()[0],
 		{k.Copy, k.Links, k.Mouse},
 		{k.Write, k.Theme, k.Help, k.Quit, k.Interrupt},
 	}
