@@ -215,45 +215,55 @@ func (m *Model) restyle() {
 	m.relayout()
 }
 
-// key handles a key press. Keys are matched through the one key map.
+// focus is the component that sees a key first.
+type focus uint8
+
+const (
+	focusPager  focus = iota // reading a section: the root's own keys
+	focusTyping              // a search query being typed: letters are text
+	focusForm
+	focusInbox
+	focusHelp
+	focusLinks
+)
+
+func (m *Model) focus() focus {
+	switch {
+	case m.search != nil && m.search.typing:
+		return focusTyping
+	case m.overlay == overlayHelp:
+		return focusHelp
+	case m.overlay == overlayLinks:
+		return focusLinks
+	case m.onSection(contactID) && m.form != nil:
+		return focusForm
+	case m.onSection(inboxID) && m.inbox != nil:
+		return focusInbox
+	}
+	return focusPager
+}
+
+// key routes a key press to the focused component; a key it leaves goes
+// on to the keys that work everywhere and then to the root's own. Keys
+// are matched through the one key map.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	m.setFlash("")
-	if m.search != nil && m.search.typing {
-		switch m.search.typingKey(msg) {
-		case searchQuit:
-			return tea.Quit
-		case searchAccept:
-			m.acceptSearch()
-			return nil
-		case searchCancel:
-			m.cancelSearch()
-			return nil
-		case searchNext:
-			m.stepMatch(1)
-			return nil
-		case searchPrev:
-			m.stepMatch(-1)
-			return nil
-		case searchType:
-		}
-		return m.typeSearch(msg)
+	f := m.focus()
+	if f == focusTyping {
+		return m.typingKey(msg)
 	}
 	if key.Matches(msg, k.Interrupt) {
 		return tea.Quit
 	}
-	if m.overlay == overlayNone && m.onSection(contactID) && m.form != nil {
+	switch f {
+	case focusForm:
 		return m.formUpdate(msg)
-	}
-	if m.overlay == overlayNone && m.onSection(inboxID) && m.inbox != nil {
-		cmd, handled, flash := m.inbox.key(msg)
-		if flash != "" {
-			m.setFlash(flash)
-		}
-		if handled {
-			m.showPage()
+	case focusInbox:
+		if cmd, ok := m.inboxKey(msg); ok {
 			return cmd
 		}
+	case focusPager, focusTyping, focusHelp, focusLinks:
 	}
 	if key.Matches(msg, k.Quit) {
 		return tea.Quit
@@ -262,36 +272,93 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.setActive(m.sectionIndex(contactID))
 		return nil
 	}
-
-	switch m.overlay {
-	case overlayHelp:
-		switch {
-		case m.help.closes(msg):
-			m.closeOverlay()
-			return nil
-		case m.scrollKey(msg):
+	switch f {
+	case focusHelp:
+		if m.helpKey(msg) {
 			return nil
 		}
-		m.closeOverlay() // any other key leaves help and does its job
-	case overlayNone:
-	case overlayLinks:
-		switch m.links.update(msg) {
-		case linksClose:
-			m.closeOverlay()
-			return nil
-		case linksMoved:
-			m.showLink()
-			return nil
-		case linksCopy:
-			m.showLink()
-			return m.copyLink()
-		case linksHandled:
-			return nil
-		case linksIgnored:
+	case focusLinks:
+		if cmd, ok := m.linksKey(msg); ok {
+			return cmd
 		}
-		m.closeOverlay() // any other key leaves the links and does its job
+	case focusPager, focusTyping, focusForm, focusInbox:
 	}
+	return m.browseKey(msg)
+}
 
+// typingKey hands a key to the search being typed.
+func (m *Model) typingKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch m.search.typingKey(msg) {
+	case searchQuit:
+		return tea.Quit
+	case searchAccept:
+		m.acceptSearch()
+		return nil
+	case searchCancel:
+		m.cancelSearch()
+		return nil
+	case searchNext:
+		m.stepMatch(1)
+		return nil
+	case searchPrev:
+		m.stepMatch(-1)
+		return nil
+	case searchType:
+	}
+	return m.typeSearch(msg)
+}
+
+// inboxKey hands a key to the Inbox; ok is false for a key it leaves.
+func (m *Model) inboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	cmd, handled, flash := m.inbox.key(msg)
+	if flash != "" {
+		m.setFlash(flash)
+	}
+	if handled {
+		m.showPage()
+	}
+	return cmd, handled
+}
+
+// helpKey hands a key to the help overlay; a key it leaves closes the
+// help and does its job.
+func (m *Model) helpKey(msg tea.KeyPressMsg) bool {
+	switch {
+	case m.help.closes(msg):
+		m.closeOverlay()
+		return true
+	case m.scrollKey(msg):
+		return true
+	}
+	m.closeOverlay()
+	return false
+}
+
+// linksKey hands a key to the links overlay; a key it leaves closes the
+// list and does its job.
+func (m *Model) linksKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	switch m.links.update(msg) {
+	case linksClose:
+		m.closeOverlay()
+		return nil, true
+	case linksMoved:
+		m.showLink()
+		return nil, true
+	case linksCopy:
+		m.showLink()
+		return m.copyLink(), true
+	case linksHandled:
+		return nil, true
+	case linksIgnored:
+	}
+	m.closeOverlay()
+	return nil, false
+}
+
+// browseKey handles the root's own keys: sections, scrolling, search,
+// overlays, copy, mouse and theme.
+func (m *Model) browseKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.Next):
 		m.setActive(m.active + 1)
