@@ -163,12 +163,12 @@ func TestDeepLinks(t *testing.T) {
 func TestMouse(t *testing.T) {
 	m := newModel(t, content.SectionExperience, 80, 24)
 	send(m, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-	if m.vp.YOffset() != 3 {
-		t.Errorf("wheel down scrolled to %d, want 3", m.vp.YOffset())
+	if m.pager.vp.YOffset() != 3 {
+		t.Errorf("wheel down scrolled to %d, want 3", m.pager.vp.YOffset())
 	}
 	send(m, tea.MouseWheelMsg{Button: tea.MouseWheelUp})
-	if m.vp.YOffset() != 0 {
-		t.Errorf("wheel up scrolled to %d, want 0", m.vp.YOffset())
+	if m.pager.vp.YOffset() != 0 {
+		t.Errorf("wheel up scrolled to %d, want 0", m.pager.vp.YOffset())
 	}
 	// Click each tab where the screen shows its title.
 	for i, s := range m.info.sections {
@@ -182,7 +182,7 @@ func TestMouse(t *testing.T) {
 	keys(t, m, "1", "m")
 	x, y := find(t, plainView(m), "Skills")
 	send(m, tea.MouseClickMsg{Button: tea.MouseLeft, X: x, Y: y}, tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-	if m.active != 0 || m.vp.YOffset() != 0 {
+	if m.active != 0 || m.pager.vp.YOffset() != 0 {
 		t.Error("mouse events acted while the mouse was released")
 	}
 }
@@ -305,7 +305,7 @@ func TestSearchMatchStaysInViewAcrossResize(t *testing.T) {
 		if mt.sec != m.active {
 			t.Fatalf("%dx%d: the resize moved to section %d, away from the match in %d", size[0], size[1], m.active, mt.sec)
 		}
-		if off, h := m.vp.YOffset(), m.vp.Height(); mt.line < off || mt.line >= off+h {
+		if off, h := m.pager.vp.YOffset(), m.pager.vp.Height(); mt.line < off || mt.line >= off+h {
 			t.Errorf("%dx%d: match %d on line %d, pane shows lines %d-%d", size[0], size[1], s.cur, mt.line, off, off+h-1)
 		}
 		checkFits(t, m, size[0], size[1], "after a resize with a search")

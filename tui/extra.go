@@ -96,10 +96,10 @@ func (m *Model) sectionPane() (paneText, bool) {
 		text.widths[i] = cellWidth(l)
 	}
 	// Keep the focused field (and the lines under it) in view.
-	m.setPane(text)
+	m.pager.setPane(text)
 	h := m.lay.paneH
-	if off := m.vp.YOffset(); focusY < off || focusY+3 >= off+h {
-		m.vp.SetYOffset(max(focusY-h/3, 0))
+	if off := m.pager.vp.YOffset(); focusY < off || focusY+3 >= off+h {
+		m.pager.vp.SetYOffset(max(focusY-h/3, 0))
 	}
 	return text, true
 }

@@ -16,10 +16,10 @@ import (
 func TestKeyMap(t *testing.T) {
 	const w, h = 80, 24
 	probe := newModel(t, content.SectionExperience, w, h)
-	page := probe.vp.Height()
-	bottom := probe.vp.TotalLineCount() - page
+	page := probe.pager.vp.Height()
+	bottom := probe.pager.vp.TotalLineCount() - page
 	if bottom <= page {
-		t.Fatalf("experience should be several pages long at %dx%d (pane %d, %d lines)", w, h, page, probe.vp.TotalLineCount())
+		t.Fatalf("experience should be several pages long at %dx%d (pane %d, %d lines)", w, h, page, probe.pager.vp.TotalLineCount())
 	}
 
 	tests := []struct {
@@ -88,8 +88,8 @@ func TestKeyMap(t *testing.T) {
 			if got := m.info.sections[m.active].ID; got != want {
 				t.Errorf("section = %s, want %s", got, want)
 			}
-			if tt.offset >= 0 && m.vp.YOffset() != tt.offset {
-				t.Errorf("scroll offset = %d, want %d", m.vp.YOffset(), tt.offset)
+			if tt.offset >= 0 && m.pager.vp.YOffset() != tt.offset {
+				t.Errorf("scroll offset = %d, want %d", m.pager.vp.YOffset(), tt.offset)
 			}
 			if m.overlay != tt.overlay {
 				t.Errorf("overlay = %d, want %d", m.overlay, tt.overlay)

@@ -208,8 +208,8 @@ func (m *Model) render() string {
 func (m *Model) drawPane(f *frame, side func(int) row) {
 	l := &m.lay
 	c := m.chrome
-	off := m.vp.YOffset()
-	lines, widths := m.pane.lines, m.pane.widths
+	off := m.pager.vp.YOffset()
+	lines, widths := m.pager.pane.lines, m.pager.pane.widths
 	total, h := len(lines), l.paneH
 
 	// The scrollbar: a track with a thumb where the visible part is.
@@ -360,7 +360,7 @@ func (m *Model) shortHelp(width int) (string, int) {
 	case m.search != nil:
 		mode = helpSearch
 	}
-	scroll := len(m.pane.lines) > m.lay.paneH
+	scroll := len(m.pager.pane.lines) > m.lay.paneH
 	r := m.cache.help(helpKey{mode: mode, write: m.info.extra&withContact != 0, mouse: m.mouse, scroll: scroll, width: width, theme: m.theme.key()}, m.keys)
 	return r.s, r.w
 }

@@ -17,7 +17,7 @@ func rightEdge(line string) int { return cellWidth(strings.TrimRight(line, " "))
 func TestDatesLineUpWithTheRulesWhenThePaneFits(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 		m := newModel(t, content.SectionAwards, sz[0], sz[1])
-		if len(m.pane.lines) > m.lay.paneH {
+		if len(m.pager.pane.lines) > m.lay.paneH {
 			t.Fatalf("%dx%d: awards should fit the pane", sz[0], sz[1])
 		}
 		lines := strings.Split(plainView(m), "\n")
@@ -38,7 +38,7 @@ func TestDatesLineUpWithTheRulesWhenThePaneFits(t *testing.T) {
 	}
 	// A section that scrolls keeps the room for its scrollbar.
 	m := newModel(t, content.SectionExperience, 80, 24)
-	if len(m.pane.lines) <= m.lay.paneH || !strings.Contains(m.View().Content, m.chrome.thumb) {
+	if len(m.pager.pane.lines) <= m.lay.paneH || !strings.Contains(m.View().Content, m.chrome.thumb) {
 		t.Error("experience at 80x24 should scroll, with a scrollbar")
 	}
 }

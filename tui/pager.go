@@ -40,9 +40,6 @@ func (p *pager) setPane(text paneText) {
 	p.vp.SetContentLines(text.lines)
 }
 
-// scrolls reports whether the pane has more lines than it shows.
-func (p *pager) scrolls() bool { return len(p.pane.lines) > p.vp.Height() }
-
 // scroll scrolls the pane for the scrolling keys and reports whether msg
 // was one.
 func (p *pager) scroll(msg tea.KeyPressMsg) bool {

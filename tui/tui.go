@@ -84,15 +84,15 @@ type Model struct {
 	doc           *document
 	chrome        *chrome
 	lay           layout
-	pager         // the section pane; the root sizes it
+	pager         pager // the section pane; the root sizes it
 
 	active int
 
-	mouse   bool // mouse captured: wheel scrolls, clicks open sections
+	mouse   bool      // mouse captured: wheel scrolls, clicks open sections
 	overlay overlay   // the overlay that has the focus, if any
 	help    helpView  // the ? overlay
 	links   linksView // the L overlay
-	flash   string // a one-off message, cleared by the next key or a resize
+	flash   string    // a one-off message, cleared by the next key or a resize
 	// flashAlts are shorter ways to say flash, longest first, for a
 	// footer too narrow for it.
 	flashAlts []string
@@ -417,7 +417,7 @@ func (m *Model) setFlash(msg string, alts ...string) {
 // scrollKey scrolls the pane for the scrolling keys and reports whether
 // msg was one.
 func (m *Model) scrollKey(msg tea.KeyPressMsg) bool {
-	if !m.scroll(msg) {
+	if !m.pager.scroll(msg) {
 		return false
 	}
 	m.saveOffset()
@@ -426,7 +426,7 @@ func (m *Model) scrollKey(msg tea.KeyPressMsg) bool {
 
 func (m *Model) saveOffset() {
 	if m.overlay == overlayNone {
-		m.offsets[m.active] = m.vp.YOffset()
+		m.pager.offsets[m.active] = m.pager.vp.YOffset()
 	}
 }
 
@@ -472,7 +472,7 @@ func (m *Model) openOverlay(o overlay) {
 		m.links.sel = 0
 	}
 	m.showPage()
-	m.vp.GotoTop()
+	m.pager.vp.GotoTop()
 }
 
 func (m *Model) closeOverlay() {
@@ -485,9 +485,9 @@ func (m *Model) closeOverlay() {
 func (m *Model) showLink() {
 	m.showPage()
 	// The title and a blank line come before the first link.
-	m.vp.EnsureVisible(m.links.sel+2, 0, 0)
+	m.pager.vp.EnsureVisible(m.links.sel+2, 0, 0)
 	if m.links.sel == 0 {
-		m.vp.GotoTop()
+		m.pager.vp.GotoTop()
 	}
 }
 
@@ -543,7 +543,7 @@ func (m *Model) click(ms tea.Mouse) {
 // openSearch starts a new search, typed in the footer.
 func (m *Model) openSearch() {
 	m.saveOffset()
-	m.search = newSearch(m.keys, m.st, m.theme, m.active, m.vp.YOffset())
+	m.search = newSearch(m.keys, m.st, m.theme, m.active, m.pager.vp.YOffset())
 	m.search.SetSize(m.lay.innerW, 1)
 	m.overlay = overlayNone
 	m.showPage()
@@ -592,7 +592,7 @@ func (m *Model) runSearch(jump bool) {
 	if s.cur < 0 {
 		// Nothing found: go back to where the search started.
 		m.active = s.fromSec
-		m.offsets[m.active] = s.fromOff
+		m.pager.offsets[m.active] = s.fromOff
 		m.showPage()
 		return
 	}
@@ -619,7 +619,7 @@ func (m *Model) cancelSearch() {
 	s := m.search
 	m.search = nil
 	m.active = s.fromSec
-	m.offsets[m.active] = s.fromOff
+	m.pager.offsets[m.active] = s.fromOff
 	m.showPage()
 }
 
@@ -653,10 +653,10 @@ func (m *Model) showMatch() {
 // view when it is not, a third of the way down the pane.
 func (m *Model) scrollToMatch() {
 	mt := m.search.matches[m.search.cur]
-	h := m.vp.Height()
+	h := m.pager.vp.Height()
 	last := mt.line + len(mt.more)
-	if off := m.vp.YOffset(); mt.line < off || last >= off+h {
-		m.vp.SetYOffset(mt.line - h/3)
+	if off := m.pager.vp.YOffset(); mt.line < off || last >= off+h {
+		m.pager.vp.SetYOffset(mt.line - h/3)
 	}
 	m.saveOffset()
 }
@@ -691,12 +691,12 @@ func (m *Model) showPage() {
 	}
 	switch m.overlay {
 	case overlayHelp:
-		m.setPane(m.help.lines(m.st, m.helpGroups()))
+		m.pager.setPane(m.help.lines(m.st, m.helpGroups()))
 		return
 	case overlayLinks:
-		off := m.vp.YOffset()
-		m.setPane(m.links.lines(m.st))
-		m.vp.SetYOffset(off)
+		off := m.pager.vp.YOffset()
+		m.pager.setPane(m.links.lines(m.st))
+		m.pager.vp.SetYOffset(off)
 		return
 	case overlayNone:
 	}
@@ -708,8 +708,8 @@ func (m *Model) showPage() {
 	if s := m.search; s != nil && len(s.matches) > 0 && s.counts[m.active] > 0 {
 		text.lines = m.highlight(p.lines, s)
 	}
-	m.setPane(text)
-	m.vp.SetYOffset(m.offsets[m.active])
+	m.pager.setPane(text)
+	m.pager.vp.SetYOffset(m.pager.offsets[m.active])
 }
 
 // highlight returns a copy of lines with the search matches of the active
