@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -101,4 +103,154 @@ func searchShortHelp(keys *KeyMap) []key.Binding {
 func (s *searchState) FullHelp() [][]key.Binding {
 	k := s.keys
 	return [][]key.Binding{{k.Search, k.Accept, k.NextMatch, k.PrevMatch, k.MatchDown, k.MatchUp, k.Close}}
+}
+
+// The root's side of a search: moving between sections to show a match,
+// and marking the matches on the active page.
+
+// openSearch starts a new search, typed in the footer.
+func (m *Model) openSearch() {
+	m.saveOffset()
+	m.search = newSearch(m.keys, m.st, m.theme, m.active, m.pager.vp.YOffset())
+	m.search.SetSize(m.lay.innerW, 1)
+	m.overlay = overlayNone
+	m.showPage()
+}
+
+func (m *Model) typeSearch(msg tea.Msg) tea.Cmd {
+	cmd, changed := m.search.typed(msg)
+	if changed {
+		m.runSearch(true)
+	}
+	return cmd
+}
+
+// runSearch finds the query in every section; with jump, it moves to the
+// first match at or after where the search started.
+func (m *Model) runSearch(jump bool) {
+	s := m.search
+	s.matches = findMatches(m.doc, s.query)
+	if len(s.counts) != len(m.info.sections) {
+		s.counts = make([]int, len(m.info.sections))
+	}
+	clear(s.counts)
+	for _, mt := range s.matches {
+		s.counts[mt.sec]++
+	}
+	if !jump {
+		// The window changed: the lines were wrapped again, so keep the
+		// current match in view rather than the old line number.
+		s.cur = min(s.cur, len(s.matches)-1)
+		m.showPage()
+		if s.cur >= 0 && s.matches[s.cur].sec == m.active && m.overlay == overlayNone {
+			m.scrollToMatch()
+		}
+		return
+	}
+	s.cur = -1
+	for i, mt := range s.matches {
+		if mt.sec > s.fromSec || (mt.sec == s.fromSec && mt.line >= s.fromOff) {
+			s.cur = i
+			break
+		}
+	}
+	if s.cur < 0 && len(s.matches) > 0 {
+		s.cur = 0
+	}
+	if s.cur < 0 {
+		// Nothing found: go back to where the search started.
+		m.active = s.fromSec
+		m.pager.offsets[m.active] = s.fromOff
+		m.showPage()
+		return
+	}
+	m.showMatch()
+}
+
+func (m *Model) acceptSearch() {
+	s := m.search
+	s.typing = false
+	s.input.Blur()
+	if s.query == "" {
+		m.search = nil
+		m.showPage()
+		return
+	}
+	if len(s.matches) == 0 {
+		m.setFlash("Not found: " + clip(s.query, 30))
+		m.search = nil
+		m.showPage()
+	}
+}
+
+func (m *Model) cancelSearch() {
+	s := m.search
+	m.search = nil
+	m.active = s.fromSec
+	m.pager.offsets[m.active] = s.fromOff
+	m.showPage()
+}
+
+// stepMatch moves to the next (d=1) or previous (d=-1) match, across
+// sections, wrapping around.
+func (m *Model) stepMatch(d int) {
+	s := m.search
+	if s == nil || len(s.matches) == 0 {
+		if s == nil {
+			m.setFlash("Press / to search")
+		}
+		return
+	}
+	m.overlay = overlayNone
+	n := len(s.matches)
+	s.cur = ((s.cur+d)%n + n) % n
+	m.showMatch()
+}
+
+// showMatch opens the current match's section and scrolls it into view,
+// a third of the way down the pane so the lines around it show too.
+func (m *Model) showMatch() {
+	mt := m.search.matches[m.search.cur]
+	m.saveOffset()
+	m.active = mt.sec
+	m.showPage()
+	m.scrollToMatch()
+}
+
+// scrollToMatch scrolls the current match, in the active section, into
+// view when it is not, a third of the way down the pane.
+func (m *Model) scrollToMatch() {
+	mt := m.search.matches[m.search.cur]
+	h := m.pager.vp.Height()
+	last := mt.line + len(mt.more)
+	if off := m.pager.vp.YOffset(); mt.line < off || last >= off+h {
+		m.pager.vp.SetYOffset(mt.line - h/3)
+	}
+	m.saveOffset()
+}
+
+// highlight returns a copy of lines with the search matches of the active
+// section marked, a match broken across lines on each of them; the shared
+// page is left as it is.
+func (m *Model) highlight(lines []string, s *searchState) []string {
+	out := slices.Clone(lines)
+	ranges := map[int][]lipgloss.Range{}
+	for i, mt := range s.matches {
+		if mt.sec != m.active {
+			continue
+		}
+		st := m.st.Match
+		if i == s.cur {
+			st = m.st.MatchCurrent
+		}
+		for _, h := range mt.hits() {
+			if h.line < len(out) && h.end > h.start {
+				ranges[h.line] = append(ranges[h.line], lipgloss.NewRange(h.start, h.end, st))
+			}
+		}
+	}
+	for line, rs := range ranges {
+		out[line] = lipgloss.StyleRanges(out[line], rs...)
+	}
+	return out
 }
