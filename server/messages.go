@@ -14,8 +14,8 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/laphets/resume/internal/admission"
-	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/store"
+	"github.com/laphets/resume/store/inbox"
 	"github.com/laphets/resume/tui"
 )
 

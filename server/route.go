@@ -9,10 +9,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/laphets/resume/content"
-	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/internal/names"
 	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
+	"github.com/laphets/resume/store/inbox"
 )
 
 // route is what a session does, decided once from its command and PTY.

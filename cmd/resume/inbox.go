@@ -7,9 +7,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/laphets/resume/internal/inbox"
 	"github.com/laphets/resume/server"
 	"github.com/laphets/resume/store"
+	"github.com/laphets/resume/store/inbox"
 )
 
 // storeFlags binds the flags that say where the messages are.
