@@ -11,6 +11,7 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/safetext"
+	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 	"github.com/laphets/resume/tui"
@@ -30,17 +31,30 @@ type contentStore struct {
 
 // loaded is one load of the content with the renderings made from it (plain
 // text, the TUI's, the PDF's), so that a reload drops the old résumé's
-// renderings along with it. The PDF is rendered on the first request for
-// it, not at load.
+// renderings along with it. The PDF and the Markdown are rendered on the
+// first request for them, not at load; the sections every session routes
+// by are built once here.
 type loaded struct {
-	resume *content.Resume
-	text   *text.Cache
-	tui    *tui.Cache
-	pdf    *pdf.Cache
+	resume   *content.Resume
+	sections []content.Section // resume.Sections()
+	ids      []string          // their IDs, for help
+	text     *text.Cache
+	tui      *tui.Cache
+	pdf      *pdf.Cache
+	markdown func() string
 }
 
 func (cs *contentStore) newLoaded(r *content.Resume) *loaded {
-	return &loaded{resume: r, text: text.NewCache(r), tui: tui.NewCache(r), pdf: pdf.NewCache(r, cs.pdfFont)}
+	secs := r.Sections()
+	ids := make([]string, len(secs))
+	for i, sec := range secs {
+		ids[i] = sec.ID
+	}
+	return &loaded{
+		resume: r, sections: secs, ids: ids,
+		text: text.NewCache(r), tui: tui.NewCache(r), pdf: pdf.NewCache(r, cs.pdfFont),
+		markdown: sync.OnceValue(func() string { return markdown.Render(r) }),
+	}
 }
 
 // fileStamp is what the watcher compares to notice a change.

@@ -27,7 +27,6 @@ import (
 	"github.com/laphets/resume/internal/hostkey"
 	"github.com/laphets/resume/internal/safetext"
 	"github.com/laphets/resume/internal/version"
-	"github.com/laphets/resume/render/markdown"
 	"github.com/laphets/resume/render/pdf"
 	"github.com/laphets/resume/render/text"
 	"github.com/laphets/resume/store"
@@ -160,8 +159,8 @@ func (s *Server) handle(ss *session) {
 	// 2. route: from the command and the PTY; the session keeps the
 	// résumé it starts with to its end (a reload does not change it).
 	cur := s.content.cur.Load()
-	ss.resume, ss.text, ss.tuiCache, ss.pdf = cur.resume, cur.text, cur.tui, cur.pdf
-	ss.setRoute(parseRoute(ss.rawCmd, ss.pty != nil, ss.resume.Sections()))
+	ss.resume, ss.load, ss.text, ss.tuiCache, ss.pdf = cur.resume, cur, cur.text, cur.tui, cur.pdf
+	ss.setRoute(parseRoute(ss.rawCmd, ss.pty != nil, cur.sections))
 	// 3. account: count the session by kind (active, total, duration).
 	defer s.metrics.track(ss.route.kind)()
 	// 4. serve: the TUI, plain text, or a command's output.
@@ -191,7 +190,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	case cmdText:
 		out = ss.text.Render(ss.plainWidth(rt.width))
 	case cmdMarkdown:
-		out = markdown.Render(r)
+		out = ss.load.markdown()
 	case cmdJSON:
 		b, err := r.JSON()
 		if err != nil {
@@ -202,7 +201,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 		}
 		out = string(b) + "\n"
 	case cmdHelp:
-		out = helpText(r, r.SectionIDs(), s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
+		out = helpText(r, ss.load.ids, s.cfg.SSHCommand(ss.LocalAddr()), ss.plainWidth(0))
 	case cmdVersion:
 		out = "resume " + version.String() + "\n"
 	case cmdPDF:

@@ -85,6 +85,7 @@ type session struct {
 	// Set by the handler chain, in the handler goroutine.
 	route    route
 	resume   *content.Resume
+	load     *loaded     // resume with its sections and renderings
 	text     *text.Cache // renderings of resume
 	tuiCache *tui.Cache
 	pdf      *pdf.Cache // its PDFs
