@@ -36,9 +36,7 @@ func FormatDate(s string) string {
 // presentWords are the words résumés use for an end date that has not come,
 // in the languages they are commonly written in, lower case.
 var presentWords = map[string]bool{
-	// English
-	"present": true, "now": true, "current": true, "currently": true, "ongoing": true, "today": true,
-	"to date": true, "till now": true, "to present": true, "until now": true,
+	// English: englishPresent
 	// German, Dutch
 	"heute": true, "jetzt": true, "aktuell": true, "derzeit": true, "bis heute": true, "laufend": true, "nu": true, "heden": true,
 	// French
@@ -69,11 +67,23 @@ func IsPresent(s string) bool {
 // words, the owner's own word otherwise, so a résumé in Polish keeps
 // "Obecnie".
 func presentText(s string) string {
-	switch strings.ToLower(s) {
-	case "present", "now", "current", "currently", "ongoing", "today", "to date", "till now", "to present", "until now":
+	if englishPresent[strings.ToLower(s)] {
 		return "Present"
 	}
 	return s
+}
+
+// englishPresent are the English words for "until now"; they are written
+// "Present" whatever the owner wrote.
+var englishPresent = map[string]bool{
+	"present": true, "now": true, "current": true, "currently": true, "ongoing": true, "today": true,
+	"to date": true, "till now": true, "to present": true, "until now": true,
+}
+
+func init() {
+	for w := range englishPresent {
+		presentWords[w] = true
+	}
 }
 
 // Period writes a date range: "February 2021 – Present" when only the

@@ -186,7 +186,11 @@ func (r *Resume) Sections() []Section {
 		Summary:  r.Basics.Summary,
 		Details:  extraDetails(r.Basics.Extra),
 	}}}}
+	// taken holds every ID the schema's sections use, shown or not, so a
+	// generic section never takes one.
+	taken := map[string]bool{SectionOverview: true}
 	add := func(id, title string, entries []Entry) {
+		taken[id] = true
 		if len(entries) > 0 {
 			secs = append(secs, Section{ID: id, Title: title, Entries: entries})
 		}
@@ -203,14 +207,6 @@ func (r *Resume) Sections() []Section {
 	add(SectionLanguages, "Languages", mapEntries(r.Languages, languageEntry))
 	add(SectionInterests, "Interests", mapEntries(r.Interests, interestEntry))
 	add(SectionReferences, "References", mapEntries(r.References, referenceEntry))
-	taken := map[string]bool{}
-	for _, id := range []string{
-		SectionOverview, SectionEducation, SectionExperience, SectionProjects, SectionTeaching,
-		SectionVolunteer, SectionAwards, SectionCertificates, SectionPublications, SectionSkills, SectionLanguages,
-		SectionInterests, SectionReferences,
-	} {
-		taken[id] = true
-	}
 	secs = append(secs, r.genericSections(taken)...)
 	for i := range secs {
 		for j := range secs[i].Entries {
