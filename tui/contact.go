@@ -314,12 +314,12 @@ func (f *contactForm) lines(st *Styles) []string {
 			}
 			head += spaces(pad) + cs.Render(count)
 		}
-		add(truncateStyled(head, w))
+		add(cut(head, w))
 		if f.focus == i {
 			f.focusY = len(out) - 1
 		}
 		for _, l := range strings.Split(view, "\n") {
-			add(truncateStyled(l, w))
+			add(cut(l, w))
 		}
 		// A field's problem shows once the visitor has left it, or at
 		// once when typing has made it too long.
@@ -354,12 +354,4 @@ func (f *contactForm) lines(st *Styles) []string {
 		}
 	}
 	return out
-}
-
-// truncateStyled cuts a styled line to w cells.
-func truncateStyled(s string, w int) string {
-	if cellWidth(s) <= w {
-		return s
-	}
-	return cut(s, w)
 }

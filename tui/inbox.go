@@ -206,7 +206,7 @@ func (v *inboxView) lines(st *Styles) []string {
 		return out
 	}
 	if v.confirm {
-		add(truncateStyled(st.Flash.Render("Delete the message from "+truncate(line(v.current().From), max(w-40, 8))+"? y deletes it, any other key keeps it"), w))
+		add(cut(st.Flash.Render("Delete the message from "+truncate(line(v.current().From), max(w-40, 8))+"? y deletes it, any other key keeps it"), w))
 		add("")
 	}
 	if m := v.open; m != nil {

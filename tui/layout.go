@@ -52,8 +52,9 @@ func (m *Model) computeLayout() layout {
 	}
 	side := w >= sidebarMinWidth && h >= sidebarMinHeight
 	l.frameW = min(w, maxFrame)
+	// The sidebar's natural width: its widest title, numbered.
+	sideW := 5
 	if side {
-		sideW := 5
 		for _, s := range m.info.sections {
 			sideW = max(sideW, 5+cellWidth(s.Title)+4)
 		}
@@ -83,11 +84,7 @@ func (m *Model) computeLayout() layout {
 		bottom++
 	}
 	if side {
-		l.sideW = 5
-		for _, s := range m.info.sections {
-			l.sideW = max(l.sideW, 5+cellWidth(s.Title)+4)
-		}
-		l.sideW = min(l.sideW, l.innerW/3)
+		l.sideW = min(sideW, l.innerW/3)
 		l.navY = top + 1
 		l.paneW = l.innerW - l.sideW - 3 - scrollbarW // " │ " and the scrollbar
 	} else {

@@ -17,7 +17,8 @@ import (
 type page struct {
 	lines  []string
 	plain  []string
-	widths []int // cells per line
+	widths []int    // cells per line
+	spans  [][2]int // textSpans(plain): where each line's text is, for search
 }
 
 // document is a résumé rendered for one pane width and theme.
@@ -66,7 +67,7 @@ func (b *builder) page() page {
 		plain[i] = ansi.Strip(l)
 		widths[i] = cellWidth(plain[i])
 	}
-	return page{lines: b.lines, plain: plain, widths: widths}
+	return page{lines: b.lines, plain: plain, widths: widths, spans: textSpans(plain)}
 }
 
 func (b *builder) add(lines ...string) { b.lines = append(b.lines, lines...) }
