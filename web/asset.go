@@ -119,7 +119,11 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request, status int) {
 		}
 	}
 	if v.vary != nil {
-		h["Vary"] = append(h["Vary"], v.vary...)
+		if old := h["Vary"]; old == nil {
+			h["Vary"] = v.vary // shared; a later append copies it (full slice)
+		} else {
+			h["Vary"] = append(old, v.vary...)
+		}
 	}
 	if status == http.StatusOK {
 		h["Etag"] = v.etag

@@ -40,12 +40,14 @@ type representations struct {
 	ssh  html.SSHInfo
 	font *pdf.Font // the PDF's; nil for the Go fonts
 	cur  atomic.Pointer[renderings]
-	mu   sync.Mutex // one build at a time
+	mu   sync.Mutex      // one build at a time
+	bad  *content.Resume // the résumé whose build failed last, guarded by mu
 }
 
 // get returns the renderings of the current résumé, building them if the
 // content was reloaded. A build that fails keeps the previous renderings
-// (and returns the error for the log).
+// (and returns the error for the log, once: the same résumé is not built
+// again).
 func (rs *representations) get(r *content.Resume) (*renderings, error) {
 	if cur := rs.cur.Load(); cur != nil && cur.resume == r {
 		return cur, nil
@@ -55,8 +57,12 @@ func (rs *representations) get(r *content.Resume) (*renderings, error) {
 	if cur := rs.cur.Load(); cur != nil && cur.resume == r {
 		return cur, nil
 	}
+	if r == rs.bad { // failed already: not rebuilt (and logged) per request
+		return rs.cur.Load(), nil
+	}
 	next, err := rs.build(r)
 	if err != nil {
+		rs.bad = r
 		return rs.cur.Load(), err
 	}
 	return next, nil

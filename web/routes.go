@@ -49,6 +49,10 @@ func (s *Server) routes() *http.ServeMux {
 	return mux
 }
 
+// varyNegotiated is the Vary of a negotiated response, shared by every
+// request: a full slice, so appending to it copies.
+var varyNegotiated = []string{"Accept, User-Agent"}
+
 // current returns the renderings of the résumé being served now, or nil
 // when there are none (the first build failed).
 func (s *Server) current() *renderings {
@@ -98,7 +102,7 @@ func handleIndex(cur func() *renderings) http.Handler {
 			unavailable(w)
 			return
 		}
-		w.Header().Add("Vary", "Accept, User-Agent")
+		w.Header()["Vary"] = varyNegotiated
 		a := rg.page
 		switch negotiate(r) {
 		case typeText:

@@ -202,7 +202,7 @@ func factRuns(e content.Entry) []run {
 		}
 	}
 	first := true
-	for _, t := range unranked(e) {
+	for _, t := range e.UnrankedTags() {
 		if first {
 			sep(" — ")
 			if len(e.Tiers) > 0 {
@@ -216,9 +216,6 @@ func factRuns(e content.Entry) []run {
 	}
 	return runs
 }
-
-// unranked are e's keywords that its skill ranking does not name.
-func unranked(e content.Entry) []string { return e.UnrankedTags() }
 
 // entry lays out a job, a degree, a project: the heading lines, keywords,
 // link, prose and bullets.
@@ -248,7 +245,7 @@ func (d *doc) entry(b *block, e content.Entry) {
 		b.addLines(d.pair([]run{{st: stSub, text: sub}}, run{st: stWhere, text: e.Where}, d.width, bodyLead))
 	}
 	var tags []run
-	for _, t := range unranked(e) {
+	for _, t := range e.UnrankedTags() {
 		if len(tags) > 0 {
 			tags = append(tags, run{st: stTags, text: " · "})
 		}
