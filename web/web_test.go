@@ -19,6 +19,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/valyala/fasthttp"
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/testutil"
@@ -538,12 +539,14 @@ func TestClientAddr(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, _ := http.NewRequest("GET", "/", nil)
-			r.RemoteAddr = c.remote
+			var req fasthttp.Request
+			req.SetRequestURI("/")
 			for i := 0; i+1 < len(c.header); i += 2 {
-				r.Header.Set(c.header[i], c.header[i+1])
+				req.Header.Set(c.header[i], c.header[i+1])
 			}
-			if got := s.clientAddr(r).String(); got != c.want {
+			var ctx fasthttp.RequestCtx
+			ctx.Init(&req, net.TCPAddrFromAddrPort(netip.MustParseAddrPort(c.remote)), nil)
+			if got := s.clientAddr(&ctx).String(); got != c.want {
 				t.Errorf("clientAddr = %s, want %s", got, c.want)
 			}
 		})
