@@ -116,12 +116,7 @@ func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		post := s.messages != nil && string(ctx.Path()) == "/message"
-		if ctx.IsGet() || ctx.IsHead() || (post && ctx.IsPost()) {
-			plainError(ctx, "the request body is too large", fasthttp.StatusRequestEntityTooLarge)
-		} else {
-			methodNotAllowed(ctx, post)
-		}
+		s.refuseBody(ctx, true)
 	case errors.As(err, &small):
 		plainError(ctx, "the request headers are too large", fasthttp.StatusRequestHeaderFieldsTooLarge)
 	case errors.As(err, &netErr) && netErr.Timeout():
@@ -132,6 +127,42 @@ func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
 	// No handler ran, so fasthttp noted no request time: the duration
 	// is unknown, and counted as none.
 	s.observe(ctx, s.clientAddr(ctx), routeNone, 0)
+}
+
+// refuseBody answers a request whose body the server will not read: 413
+// where the method is taken (GET and HEAD everywhere, POST at /message),
+// 405 as the route would answer elsewhere. tooLarge is false for a body
+// of any size on a method not taken; it returns false when the request
+// is not refused.
+func (s *Server) refuseBody(ctx *fasthttp.RequestCtx, tooLarge bool) bool {
+	post := s.messages != nil && string(ctx.Path()) == "/message"
+	taken := ctx.IsGet() || ctx.IsHead() || (post && ctx.IsPost())
+	switch {
+	case !taken:
+		methodNotAllowed(ctx, post)
+	case tooLarge:
+		plainError(ctx, "the request body is too large", fasthttp.StatusRequestEntityTooLarge)
+	default:
+		return false
+	}
+	return true
+}
+
+// expect answers a request that waits for "100 Continue" before sending
+// its body (Expect: 100-continue): the body is asked for only if it would
+// be read; otherwise the refusal the whole request would get (413 over
+// maxBody, 405 where the method is not taken) goes out at once, so the
+// client never sends it, and the connection is closed. fasthttp calls no
+// handler then: the refusal carries the same headers and is counted and
+// logged here.
+func (s *Server) expect(ctx *fasthttp.RequestCtx) int {
+	secureHeaders(ctx)
+	if !s.refuseBody(ctx, ctx.Request.Header.ContentLength() > maxBody) {
+		ctx.Response.Reset()
+		return fasthttp.StatusContinue
+	}
+	s.observe(ctx, s.clientAddr(ctx), routeNone, 0)
+	return ctx.Response.StatusCode()
 }
 
 // maxLogString bounds any client-supplied string in a log line, as the SSH

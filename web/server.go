@@ -230,6 +230,9 @@ func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Register
 	s.fast = &fasthttp.Server{
 		Handler:      s.serve,
 		ErrorHandler: s.requestError,
+		// Expect: 100-continue: a body that would be refused is not asked
+		// for.
+		ExpectHandler: s.expect,
 		// The header timeout bounds a connection's first request line and
 		// headers (and a keep-alive connection's from its first byte);
 		// once they are in, the body gets the read timeout.
