@@ -49,7 +49,7 @@ func dial(t *testing.T, ts *testServer) net.Conn {
 }
 
 // roundTrip sends one request on c and reads its response.
-func roundTrip(t *testing.T, c net.Conn, br *bufio.Reader, req string) *http.Response {
+func roundTrip(t *testing.T, c net.Conn, br *bufio.Reader, req string) reply {
 	t.Helper()
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.WriteString(c, req); err != nil {
@@ -62,7 +62,18 @@ func roundTrip(t *testing.T, c net.Conn, br *bufio.Reader, req string) *http.Res
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
 	_ = c.SetDeadline(time.Time{})
-	return resp
+	return reply{resp.StatusCode, resp.Header, resp.ContentLength}
+}
+
+// readReply reads one response from br, its body closed.
+func readReply(br *bufio.Reader) (reply, error) {
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		return reply{}, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return reply{resp.StatusCode, resp.Header, resp.ContentLength}, nil
 }
 
 // TestSlowlorisSecondRequest: the header timeout bounds a keep-alive
@@ -93,10 +104,11 @@ func TestSlowlorisSecondRequest(t *testing.T) {
 		}
 	}()
 	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	resp, err := http.ReadResponse(br, nil)
+	resp, err := readReply(br)
 	if err != nil || resp.StatusCode != http.StatusRequestTimeout {
-		t.Fatalf("want 408, got %v %v", resp, err)
+		t.Fatalf("want 408, got %d %v", resp.StatusCode, err)
 	}
+	checkSecurityHeaders(t, "408", resp)
 	if d := closedWithin(t, c, began, 5*time.Second); d > 4*time.Second {
 		t.Errorf("cut off after %v, want about the 1s header timeout", d)
 	}
@@ -281,9 +293,9 @@ func TestShutdownLetsInFlightFinish(t *testing.T) {
 	}
 	close(st.release)
 	_ = busy.SetReadDeadline(time.Now().Add(10 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(busy), nil)
+	resp, err := readReply(bufio.NewReader(busy))
 	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("the request in flight: %v %v", resp, err)
+		t.Fatalf("the request in flight: %d %v", resp.StatusCode, err)
 	}
 	if err := <-shut; err != nil {
 		t.Errorf("shutdown: %v", err)
