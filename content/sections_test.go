@@ -125,6 +125,22 @@ func TestDisplayURL(t *testing.T) {
 	}
 }
 
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                          "",
+		" \n\t ":                    "",
+		"Senior  Engineer":          "Senior Engineer",
+		"  Ada\nLovelace\r\n":       "Ada Lovelace",
+		"a\tb\u00a0c\u2003d\u2028e": "a b c d e",
+		"北京 · 上海":                   "北京 · 上海",
+		"already one line":          "already one line",
+	} {
+		if got := OneLine(in); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestHeadline(t *testing.T) {
 	if got := Default().Headline(); strings.Join(got, "|") != "M.S. in Computer Science · University of Illinois at Urbana–Champaign|Intern at Infrastructure - Virtualization Team · Bytedance Inc." {
 		t.Errorf("default headline %q", got)

@@ -254,7 +254,7 @@ func description(r *content.Resume) string {
 			d = "The résumé of " + name + "."
 		}
 	}
-	d = strings.Join(strings.Fields(d), " ")
+	d = content.OneLine(d)
 	if len(d) <= maxDescription {
 		return d
 	}

@@ -169,16 +169,16 @@ func mdSpans(spans []content.Span) string {
 		}
 		core := strings.TrimSpace(text)
 		if core == "" {
-			b.WriteString(oneLine(text) + strings.Repeat(" ", min(len(text), 1)))
+			b.WriteString(content.OneLine(text) + strings.Repeat(" ", min(len(text), 1)))
 			continue
 		}
 		lead := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
 		trail := text[len(strings.TrimRight(text, " \t")):]
 		var m string
 		if sp.Code {
-			m = mdCode(oneLine(core))
+			m = mdCode(content.OneLine(core))
 		} else {
-			m = mdEscaper.Replace(oneLine(core))
+			m = mdEscaper.Replace(content.OneLine(core))
 		}
 		if sp.Emph {
 			m = "*" + m + "*"
@@ -187,7 +187,7 @@ func mdSpans(spans []content.Span) string {
 			m = "**" + m + "**"
 		}
 		if sp.URL != "" && linkable(sp.URL) {
-			m = "[" + m + "](" + mdURL.Replace(oneLine(sp.URL)) + ")"
+			m = "[" + m + "](" + mdURL.Replace(content.OneLine(sp.URL)) + ")"
 		}
 		if lead != "" {
 			b.WriteByte(' ')
@@ -197,7 +197,7 @@ func mdSpans(spans []content.Span) string {
 			b.WriteByte(' ')
 		}
 	}
-	return mdLineStart(strings.TrimSpace(strings.Join(strings.Fields(b.String()), " ")))
+	return mdLineStart(content.OneLine(b.String()))
 }
 
 // mdCode writes a code span, with enough backticks around it.
@@ -221,7 +221,7 @@ var mdEscaper = strings.NewReplacer(
 // characters get a backslash, and a line that would start a list or a
 // heading does not.
 func mdInline(s string) string {
-	return mdLineStart(mdEscaper.Replace(oneLine(s)))
+	return mdLineStart(mdEscaper.Replace(content.OneLine(s)))
 }
 
 // mdLineStart escapes what would start a list or a heading at the start of
@@ -251,7 +251,7 @@ func mdLink(text, url string) string {
 	if !linkable(url) {
 		return mdInline(text)
 	}
-	return "[" + mdInline(text) + "](" + mdURL.Replace(oneLine(url)) + ")"
+	return "[" + mdInline(text) + "](" + mdURL.Replace(content.OneLine(url)) + ")"
 }
 
 // linkable reports whether url may become a link: only the schemes a
@@ -268,5 +268,3 @@ func linkable(url string) bool {
 
 var mdURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E",
 	"[", "%5B", "]", "%5D", `\`, "%5C", "`", "%60")
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

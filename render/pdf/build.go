@@ -56,7 +56,7 @@ func (d *doc) build(r *content.Resume) {
 	for _, sec := range secs[1:] {
 		if facts(sec) {
 			for _, e := range sec.Entries {
-				d.factCol = max(d.factCol, d.measure(stTitle, oneLine(e.Title)))
+				d.factCol = max(d.factCol, d.measure(stTitle, content.OneLine(e.Title)))
 			}
 		}
 	}
@@ -77,10 +77,10 @@ func (d *doc) full(lh float64) frame { return frame{0, d.width, 0, d.width, lh} 
 // header is the name, the label, the contacts and the summary.
 func (d *doc) header(over content.Entry, contacts []content.Contact) {
 	b := &block{}
-	if name := oneLine(over.Title); name != "" {
+	if name := content.OneLine(over.Title); name != "" {
 		b.addLines(d.wrap([]run{{st: style{faceBold, nameSize, ink}, text: name}}, d.full(nameSize*1.2)))
 	}
-	if label := oneLine(over.Subtitle); label != "" {
+	if label := content.OneLine(over.Subtitle); label != "" {
 		b.addLines(d.wrap([]run{{st: style{faceRegular, labelSize, muted}, text: label}}, d.full(labelSize*1.4)))
 	}
 	if len(contacts) > 0 {
@@ -111,7 +111,7 @@ func contactRuns(c content.Contact) []run {
 	if c.URL != "" {
 		st.color = accent
 	}
-	value := oneLine(c.Value)
+	value := content.OneLine(c.Value)
 	switch c.Label {
 	case "Email", "Phone", "Location":
 		return []run{{st: st, text: value, link: c.URL}}
@@ -119,13 +119,13 @@ func contactRuns(c content.Contact) []run {
 		return []run{{st: st, text: content.DisplayURL(value), link: c.URL}}
 	}
 	label := style{faceRegular, smallSize + 0.7, muted}
-	return []run{{st: label, text: oneLine(c.Label) + " "}, {st: st, text: value, link: c.URL}}
+	return []run{{st: label, text: content.OneLine(c.Label) + " "}, {st: st, text: value, link: c.URL}}
 }
 
 // section is a heading kept with the first entry, then the entries.
 func (d *doc) section(sec content.Section) {
 	h := &block{spaceBefore: sectionGap, keepWithNext: true, bookmark: sec.Title}
-	h.addLines(d.wrap([]run{{st: stHeading, text: oneLine(sec.Title)}}, d.full(headingSize*1.25)))
+	h.addLines(d.wrap([]run{{st: stHeading, text: content.OneLine(sec.Title)}}, d.full(headingSize*1.25)))
 	h.items = append(h.items, item{h: 3, rule: true})
 	h.space(4)
 	d.add(h)
@@ -184,7 +184,7 @@ func factRuns(e content.Entry) []run {
 			runs = append(runs, run{st: stSep, text: text})
 		}
 	}
-	if s := oneLine(e.Subtitle); s != "" {
+	if s := content.OneLine(e.Subtitle); s != "" {
 		runs = append(runs, run{st: stSub, text: s})
 	}
 	if len(e.Tiers) > 0 {
@@ -220,7 +220,7 @@ func factRuns(e content.Entry) []run {
 // entry lays out a job, a degree, a project: the heading lines, keywords,
 // link, prose and bullets.
 func (d *doc) entry(b *block, e content.Entry) {
-	title, sub := oneLine(e.Title), oneLine(e.Subtitle)
+	title, sub := content.OneLine(e.Title), content.OneLine(e.Subtitle)
 	if title == "" {
 		title, sub = sub, ""
 	}
@@ -366,7 +366,7 @@ func markupRuns(s string, base style) []run {
 func (d *doc) details(b *block, ds []content.Detail) {
 	label := style{faceItalic, bodySize, muted}
 	for _, dt := range ds {
-		name := oneLine(dt.Label)
+		name := content.OneLine(dt.Label)
 		if dt.Text != "" {
 			b.space(1)
 			d.paragraphs(b, dt.Text, d.full(bodyLead), run{st: label, text: name + ": "})
