@@ -280,28 +280,7 @@ func currentWork(r *content.Resume) (content.Work, bool) {
 
 // paragraphs reads a summary's inline markup and splits it into
 // paragraphs, as the text renderer does: one per non-blank line.
-func paragraphs(s string) [][]content.Span {
-	var out [][]content.Span
-	var cur []content.Span
-	flush := func() {
-		for _, sp := range cur {
-			if strings.TrimSpace(sp.Text) != "" {
-				out = append(out, cur)
-				break
-			}
-		}
-		cur = nil
-	}
-	for _, sp := range content.Markup(s) {
-		if sp.Text == "\n" {
-			flush()
-			continue
-		}
-		cur = append(cur, sp)
-	}
-	flush()
-	return out
-}
+func paragraphs(s string) [][]content.Span { return content.Paragraphs(content.Markup(s)) }
 
 // linkable says whether an entry's URL is absolute, and so a link; one
 // content.Link could not make so is shown as written.

@@ -126,10 +126,8 @@ func mdJoin(items []string) string {
 // markup (see mdMarkup).
 func mdBlock(s string) string {
 	var b strings.Builder
-	for _, line := range lines(content.Markup(s)) {
-		if para := mdSpans(line); para != "" {
-			b.WriteString(para + "\n\n")
-		}
+	for _, para := range content.Paragraphs(content.Markup(s)) {
+		b.WriteString(mdSpans(para) + "\n\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
@@ -139,25 +137,10 @@ func mdBlock(s string) string {
 // everything else escaped.
 func mdMarkup(s string) string {
 	var parts []string
-	for _, line := range lines(content.Markup(s)) {
-		if l := mdSpans(line); l != "" {
-			parts = append(parts, l)
-		}
+	for _, line := range content.Paragraphs(content.Markup(s)) {
+		parts = append(parts, mdSpans(line))
 	}
 	return strings.Join(parts, " ")
-}
-
-// lines splits spans at line breaks.
-func lines(spans []content.Span) [][]content.Span {
-	out := [][]content.Span{nil}
-	for _, sp := range spans {
-		if sp.Text == "\n" {
-			out = append(out, nil)
-			continue
-		}
-		out[len(out)-1] = append(out[len(out)-1], sp)
-	}
-	return out
 }
 
 func mdSpans(spans []content.Span) string {

@@ -299,39 +299,19 @@ func (d *doc) paragraphs(b *block, text string, fr frame, lead ...run) {
 // markupParagraphs reads s's inline markup into runs in base's size and
 // colour, split into paragraphs at its line breaks; blank ones are dropped.
 func markupParagraphs(s string, base style) [][]run {
-	var (
-		out [][]run
-		cur []run
-	)
-	flush := func() {
-		if !runsEmpty(cur) {
-			out = append(out, cur)
+	var out [][]run
+	for _, para := range content.Paragraphs(content.Markup(s)) {
+		runs := make([]run, len(para))
+		for i, sp := range para {
+			runs[i] = spanRun(sp, base)
 		}
-		cur = nil
+		out = append(out, runs)
 	}
-	for _, r := range markupRuns(s, base) {
-		if r.newline {
-			flush()
-			continue
-		}
-		for i, part := range strings.Split(r.text, "\n") {
-			if i > 0 {
-				flush()
-			}
-			if part != "" {
-				p := r
-				p.text = part
-				cur = append(cur, p)
-			}
-		}
-	}
-	flush()
 	return out
 }
 
-// markupRuns reads s's inline markup (content.Markup) into runs: strong is
-// bold, emphasis italic, code the monospaced face, links clickable in the
-// accent colour; bare web addresses in the text link to themselves.
+// markupRuns reads s's inline markup (content.Markup) into runs, a line
+// break a newline run.
 func markupRuns(s string, base style) []run {
 	var runs []run
 	for _, sp := range content.Markup(s) {
@@ -339,26 +319,34 @@ func markupRuns(s string, base style) []run {
 			runs = append(runs, run{newline: true})
 			continue
 		}
-		st := base
-		bold := sp.Strong || base.face == faceBold || base.face == faceBoldItalic
-		italic := sp.Emph || base.face == faceItalic || base.face == faceBoldItalic
-		switch {
-		case sp.Code:
-			st.face = faceMono
-		case bold && italic:
-			st.face = faceBoldItalic
-		case bold:
-			st.face = faceBold
-		case italic:
-			st.face = faceItalic
-		}
-		r := run{st: st, text: sp.Text, link: sp.URL, autolink: sp.URL == ""}
-		if sp.URL != "" {
-			r.st.color = accent
-		}
-		runs = append(runs, r)
+		runs = append(runs, spanRun(sp, base))
 	}
 	return runs
+}
+
+// spanRun is a span of inline markup as a run in base's size and colour:
+// strong is bold, emphasis italic, code the monospaced face, links
+// clickable in the accent colour; bare web addresses in the text link to
+// themselves.
+func spanRun(sp content.Span, base style) run {
+	st := base
+	bold := sp.Strong || base.face == faceBold || base.face == faceBoldItalic
+	italic := sp.Emph || base.face == faceItalic || base.face == faceBoldItalic
+	switch {
+	case sp.Code:
+		st.face = faceMono
+	case bold && italic:
+		st.face = faceBoldItalic
+	case bold:
+		st.face = faceBold
+	case italic:
+		st.face = faceItalic
+	}
+	r := run{st: st, text: sp.Text, link: sp.URL, autolink: sp.URL == ""}
+	if sp.URL != "" {
+		r.st.color = accent
+	}
+	return r
 }
 
 // details adds an entry's fields that have no place of their own: "Label:
