@@ -86,6 +86,14 @@ type Contact struct {
 	URL   string // mailto:, tel: or https:// link
 }
 
+// LinkSaysMore reports whether c's link target says more than its value,
+// so that a renderer shows the address as well (after the value, or in
+// print): a web address other than the value itself. A mailto: or tel:
+// link only repeats the value.
+func (c Contact) LinkSaysMore() bool {
+	return c.URL != "" && c.URL != c.Value && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:")
+}
+
 // Contacts lists the ways to reach the person, in a fixed order.
 func (r *Resume) Contacts() []Contact {
 	b := r.Basics

@@ -141,6 +141,32 @@ func TestOneLine(t *testing.T) {
 	}
 }
 
+func TestContactLinkSaysMore(t *testing.T) {
+	for _, tc := range []struct {
+		c    Contact
+		want bool
+	}{
+		{Contact{Label: "GitHub", Value: "ada", URL: "https://github.com/ada"}, true},
+		{Contact{Label: "Web", Value: "https://ada.example.com", URL: "https://ada.example.com"}, false},
+		{Contact{Label: "Email", Value: "ada@example.com", URL: "mailto:ada@example.com"}, false},
+		{Contact{Label: "Phone", Value: "+1 555 0100", URL: "tel:+15550100"}, false},
+		{Contact{Label: "Location", Value: "Town"}, false},
+		{Contact{Label: "Site", Value: "ada.example.com", URL: "https://ada.example.com"}, true},
+	} {
+		if got := tc.c.LinkSaysMore(); got != tc.want {
+			t.Errorf("%+v.LinkSaysMore() = %v, want %v", tc.c, got, tc.want)
+		}
+	}
+	// The real contacts of a résumé: a profile's address says more than
+	// its user name; an e-mail address does not.
+	r := Default()
+	for _, c := range r.Contacts() {
+		if c.Label == "Email" && c.LinkSaysMore() {
+			t.Errorf("%+v: a mailto: link says nothing more", c)
+		}
+	}
+}
+
 func TestHeadline(t *testing.T) {
 	if got := Default().Headline(); strings.Join(got, "|") != "M.S. in Computer Science · University of Illinois at Urbana–Champaign|Intern at Infrastructure - Virtualization Team · Bytedance Inc." {
 		t.Errorf("default headline %q", got)

@@ -38,7 +38,6 @@ func Favicon() []byte { return faviconSVG }
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"paragraphs": paragraphs,
-	"showURL":    showURL,
 	"linkURL":    linkURL,
 	"displayURL": content.DisplayURL,
 	"markup":     content.Markup,
@@ -297,10 +296,4 @@ func linkURL(u string) any {
 		return template.URL(u) //nolint:gosec // digits and punctuation only
 	}
 	return u
-}
-
-// showURL says whether a contact's link target says more than its value,
-// so print shows it after the value.
-func showURL(c content.Contact) bool {
-	return c.URL != "" && c.URL != c.Value && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:")
 }

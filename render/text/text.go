@@ -363,7 +363,7 @@ func (w *textWriter) contacts(cs []content.Contact) {
 
 // linkText is the URL of a contact when it says more than the value.
 func linkText(c content.Contact) string {
-	if c.URL == "" || c.URL == c.Value || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
+	if !c.LinkSaysMore() {
 		return ""
 	}
 	return content.OneLine(c.URL)
