@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/laphets/resume/internal/admission"
 )
 
 //go:embed migrations/*.sql
@@ -77,19 +79,19 @@ func newID() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
-// addressBucket is the rate bucket of an address: an IPv4 address, or an
-// IPv6 address's /64 (one subscriber usually gets a whole /64).
+// addressBucket is the rate bucket of an address: the key the connection
+// limits use (admission.Key: an IPv4 address, or an IPv6 address's /64),
+// written as stored ("addr:192.0.2.1", "addr:2001:db8::/64").
 func addressBucket(addr string) string {
 	a, err := netip.ParseAddr(addr)
 	if err != nil {
 		return "addr:" + addr
 	}
-	a = a.Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return "addr:" + p.String()
+	k := admission.Key(a)
+	if k.IsSingleIP() {
+		return "addr:" + k.Addr().String()
 	}
-	return "addr:" + a.String()
+	return "addr:" + k.String()
 }
 
 type rateRule struct {
