@@ -293,15 +293,6 @@ func (s *sqlStore) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// Unread implements Store.
-func (s *sqlStore) Unread(ctx context.Context) (int, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE read_at IS NULL`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("unread: %w", err)
-	}
-	return n, nil
-}
-
 // NextDelivery implements Store. The claim is a compare-and-set on the
 // entry's due time, so two replicas racing for one entry cannot both win.
 func (s *sqlStore) NextDelivery(ctx context.Context, now time.Time, lease time.Duration) (Delivery, bool, error) {

@@ -37,8 +37,6 @@ type Store interface {
 	// Delete removes a message, its metadata and its outbox entry;
 	// ErrNotFound if there is none.
 	Delete(ctx context.Context, id string) error
-	// Unread counts the unread messages.
-	Unread(ctx context.Context) (int, error)
 
 	// NextDelivery claims the oldest outbox entry due at now for lease:
 	// no other caller (in this process or another replica) gets it until
