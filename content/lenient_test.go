@@ -1,7 +1,9 @@
 package content
 
 import (
+	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,8 +171,25 @@ func TestLegacyNames(t *testing.T) {
 		r.Languages[0].Language != "English" || r.Languages[0].Fluency != "Native" {
 		t.Errorf("older names not read: %+v %+v %+v %+v %+v", r.Education, r.Publications, r.Awards, r.Volunteer, r.Languages)
 	}
-	if len(LegacyNames()) < 10 || !strings.Contains(strings.Join(LegacyNames(), "\n"), "work.company → name") {
-		t.Errorf("LegacyNames = %q", LegacyNames())
+	// The README's table lists every older name Parse reads.
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := legacyNameList()
+	if len(names) < 10 || !slices.Contains(names, "work.company → name") {
+		t.Errorf("legacyNameList = %q", names)
+	}
+	for _, l := range names {
+		old, _, _ := strings.Cut(l, " → ")
+		sec, field, _ := strings.Cut(old, ".")
+		doc := "`" + sec + "[]." + field + "`"
+		if sec == "basics" {
+			doc = "`basics." + field + "`"
+		}
+		if !strings.Contains(string(readme), doc) {
+			t.Errorf("README.md does not list the older name %s (%s)", doc, l)
+		}
 	}
 }
 
