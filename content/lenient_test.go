@@ -112,8 +112,12 @@ func TestLinesAndParagraphs(t *testing.T) {
 	}{
 		{"nothing", nil, [][]Span{nil}, [][]Span{}},
 		{"one line", []Span{a, b}, [][]Span{{a, b}}, [][]Span{{a, b}}},
-		{"empty and blank lines", []Span{a, b, br, br, blank, br, c},
-			[][]Span{{a, b}, nil, {blank}, {c}}, [][]Span{{a, b}, {c}}},
+		{
+			"empty and blank lines",
+			[]Span{a, b, br, br, blank, br, c},
+			[][]Span{{a, b}, nil, {blank}, {c}},
+			[][]Span{{a, b}, {c}},
+		},
 		{"breaks at the ends", []Span{br, c, br}, [][]Span{nil, {c}, nil}, [][]Span{{c}}},
 		{"only blanks", []Span{blank, br, blank}, [][]Span{{blank}, {blank}}, [][]Span{}},
 	} {

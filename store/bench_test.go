@@ -26,8 +26,10 @@ func BenchmarkStore(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { _ = st.Close() })
-			sub := store.Submission{Name: "Jane Roe", Contact: "jane@example.com", Body: "Hello,\nthis is a message.",
-				Meta: store.Meta{Via: "ssh", RemoteAddr: "2001:db8::1", KeyFingerprint: "SHA256:abc", ClientVersion: "SSH-2.0-OpenSSH_9.6"}}
+			sub := store.Submission{
+				Name: "Jane Roe", Contact: "jane@example.com", Body: "Hello,\nthis is a message.",
+				Meta: store.Meta{Via: "ssh", RemoteAddr: "2001:db8::1", KeyFingerprint: "SHA256:abc", ClientVersion: "SSH-2.0-OpenSSH_9.6"},
+			}
 			id, err := st.Submit(ctx, sub)
 			if err != nil {
 				b.Fatal(err)

@@ -8,8 +8,10 @@ import (
 )
 
 func TestPayloadText(t *testing.T) {
-	m := Message{ID: "abc", Name: "Jane Roe", Contact: "jane@example.com", Body: "Hello there\nsecond line",
-		Received: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Meta: Meta{Via: "web"}}
+	m := Message{
+		ID: "abc", Name: "Jane Roe", Contact: "jane@example.com", Body: "Hello there\nsecond line",
+		Received: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Meta: Meta{Via: "web"},
+	}
 	p := Payload(m)
 	if want := "New message from Jane Roe <jane@example.com>: Hello there"; p.Text != want {
 		t.Errorf("Text = %q, want %q (the first line only)", p.Text, want)

@@ -136,9 +136,10 @@ func mdBlock(s string) string {
 // content.Markup) as CommonMark on one line: emphasis, code and links kept,
 // everything else escaped.
 func mdMarkup(s string) string {
-	var parts []string
-	for _, line := range content.Paragraphs(content.Markup(s)) {
-		parts = append(parts, mdSpans(line))
+	paras := content.Paragraphs(content.Markup(s))
+	parts := make([]string, len(paras))
+	for i, line := range paras {
+		parts[i] = mdSpans(line)
 	}
 	return strings.Join(parts, " ")
 }

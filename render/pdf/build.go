@@ -299,13 +299,13 @@ func (d *doc) paragraphs(b *block, text string, fr frame, lead ...run) {
 // markupParagraphs reads s's inline markup into runs in base's size and
 // colour, split into paragraphs at its line breaks; blank ones are dropped.
 func markupParagraphs(s string, base style) [][]run {
-	var out [][]run
-	for _, para := range content.Paragraphs(content.Markup(s)) {
-		runs := make([]run, len(para))
-		for i, sp := range para {
-			runs[i] = spanRun(sp, base)
+	paras := content.Paragraphs(content.Markup(s))
+	out := make([][]run, len(paras))
+	for i, para := range paras {
+		out[i] = make([]run, len(para))
+		for j, sp := range para {
+			out[i][j] = spanRun(sp, base)
 		}
-		out = append(out, runs)
 	}
 	return out
 }
