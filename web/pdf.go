@@ -1,9 +1,10 @@
 package web
 
 import (
-	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/laphets/resume/render/pdf"
 )
@@ -45,36 +46,39 @@ func (rg *renderings) pdfAt(paper pdf.Paper) (*asset, error) {
 	return p.asset[i], p.err[i]
 }
 
+var (
+	hContentDisposition = []byte("Content-Disposition")
+	hCSP                = []byte("Content-Security-Policy")
+	vPDFDisposition     = []byte(`inline; filename="resume.pdf"`)
+	vPDFPolicy          = []byte(pdfPolicy)
+)
+
 // handlePDF serves /resume.pdf, A4 or ?paper=letter: the same bytes as
 // ssh HOST pdf and resume render --format pdf. A résumé the font cannot
 // draw is a 500 whose reason is logged once.
-func handlePDF(cur func() *renderings, s *Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		paper, err := pdf.ParsePaper(r.URL.Query().Get("paper"))
-		if err != nil {
-			http.Error(w, "paper: want a4 or letter, such as /resume.pdf?paper=letter", http.StatusBadRequest)
-			return
+func (s *Server) handlePDF(ctx *fasthttp.RequestCtx) {
+	paper, err := pdf.ParsePaper(string(ctx.QueryArgs().Peek("paper")))
+	if err != nil {
+		plainError(ctx, "paper: want a4 or letter, such as /resume.pdf?paper=letter", fasthttp.StatusBadRequest)
+		return
+	}
+	rg := s.current(ctx)
+	if rg == nil {
+		return
+	}
+	a, err := rg.pdfAt(paper)
+	if err != nil {
+		if !rg.pdf.logged.Swap(true) {
+			s.log.Error("render pdf", "err", err.Error())
 		}
-		rg := cur()
-		if rg == nil {
-			unavailable(w)
-			return
-		}
-		a, err := rg.pdfAt(paper)
-		if err != nil {
-			if !rg.pdf.logged.Swap(true) {
-				s.log.Error("render pdf", "err", err.Error())
-			}
-			http.Error(w, "the PDF could not be made; the server's log says why", http.StatusInternalServerError)
-			return
-		}
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Content-Disposition", `inline; filename="resume.pdf"`)
-		// A browser shows a PDF in its viewer, which the page's policy
-		// (default-src 'none', so object-src 'none') may block; the PDF
-		// has no script or form, and still may not be framed.
-		h.Set("Content-Security-Policy", pdfPolicy)
-		a.serve(w, r, http.StatusOK)
-	})
+		plainError(ctx, "the PDF could not be made; the server's log says why", fasthttp.StatusInternalServerError)
+		return
+	}
+	h := &ctx.Response.Header
+	h.SetCanonical(hContentDisposition, vPDFDisposition)
+	// A browser shows a PDF in its viewer, which the page's policy
+	// (default-src 'none', so object-src 'none') may block; the PDF
+	// has no script or form, and still may not be framed.
+	h.SetCanonical(hCSP, vPDFPolicy)
+	serveDocument(ctx, a)
 }
