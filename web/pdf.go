@@ -6,19 +6,28 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/pdf"
 )
 
 const typePDF = "application/pdf"
 
+// WithPDFs shares the SSH side's PDFs: pdfs returns the PDF cache the SSH
+// side keeps for a résumé, or nil when it keeps none for that one (a
+// reload came between). With it, a content load renders its PDF once for
+// both sides; without it, or on nil, the web side makes its own.
+func WithPDFs(pdfs func(*content.Resume) *pdf.Cache) Option {
+	return func(s *Server) { s.reps.pdfs = pdfs }
+}
+
 // pdfPolicy is the Content-Security-Policy of /resume.pdf.
 const pdfPolicy = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
 
-// pdfs are one résumé's PDFs, rendered on the first request for each
+// pdfSet is one résumé's PDFs, rendered on the first request for each
 // paper (about 20 ms; start-up and a reload never wait for them) and kept
 // as assets with their ETags. The PDF is compressed inside, so it is
 // served as it is.
-type pdfs struct {
+type pdfSet struct {
 	cache *pdf.Cache
 	once  [2]sync.Once
 	asset [2]*asset
