@@ -44,20 +44,21 @@ const (
 // answers with its receipt, or shows the form again with what was wrong.
 // A cross-origin post (CSRF) is refused first, with 403: Go's
 // CrossOriginProtection judges it from Sec-Fetch-Site, or Origin against
-// Host. A body over maxBody never gets here (413).
+// Host. A body that is not an urlencoded form is 415; one over maxBody
+// never gets here (413).
 func (s *Server) handleMessage(ctx *fasthttp.RequestCtx, rg *renderings, client netip.Addr) {
 	if err := s.crossOrigin.Check(s.originRequest(ctx)); err != nil {
 		plainError(ctx, err.Error(), fasthttp.StatusForbidden)
 		return
 	}
-	// Only an urlencoded form is read (the page's form is one); anything
-	// else reads as empty fields, which the store refuses in words.
-	var args *fasthttp.Args
-	if bytes.HasPrefix(ctx.Request.Header.ContentType(), formType) {
-		args = ctx.PostArgs()
-	} else {
-		args = &fasthttp.Args{}
+	// Only an urlencoded form is read (the page's form is one); any other
+	// body is refused saying what to send, not read as empty fields.
+	if !isForm(ctx.Request.Header.ContentType()) {
+		plainError(ctx, "send the form as application/x-www-form-urlencoded (curl --data-urlencode name=... "+
+			"--data-urlencode contact=... --data-urlencode message=...)", fasthttp.StatusUnsupportedMediaType)
+		return
 	}
+	args := ctx.PostArgs()
 	form := html.Form{Name: string(args.Peek("name")), Contact: string(args.Peek("contact")), Body: string(args.Peek("message"))}
 	sub := store.Submission{Name: form.Name, Contact: form.Contact, Body: form.Body, Meta: store.Meta{
 		Via:           "web",
@@ -100,6 +101,15 @@ func (s *Server) handleMessage(ctx *fasthttp.RequestCtx, rg *renderings, client 
 }
 
 var formType = []byte("application/x-www-form-urlencoded")
+
+// isForm reports whether a Content-Type is the urlencoded form's, in any
+// case (media types are case-insensitive) and with any parameters.
+func isForm(ct []byte) bool {
+	if i := bytes.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return bytes.EqualFold(bytes.TrimSpace(ct), formType)
+}
 
 // originRequest is what CrossOriginProtection reads of a request: its
 // method, Host, path, and the two headers it judges by.
