@@ -4,6 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,8 +86,9 @@ func buildBinary(t *testing.T) string {
 }
 
 // TestServeSIGTERM starts the real binary (with no subcommand, settings
-// from the environment), holds a TUI session and an idle connection, sends
-// SIGTERM and expects exit status 0 within the grace, the TUI visitor told.
+// from the environment), holds a TUI session and an idle connection, and
+// on the web side an idle keep-alive connection; sends SIGTERM and expects exit status 0 within the grace, the TUI
+// visitor told.
 func TestServeSIGTERM(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
@@ -99,15 +104,20 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	addrc := make(chan string, 1)
+	addrc, httpc := make(chan string, 1), make(chan string, 1)
 	logs := &testutil.Buffer{}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			_, _ = logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addrc <- line.Addr
+			if json.Unmarshal(sc.Bytes(), &line) == nil {
+				switch line.Msg {
+				case "listening":
+					addrc <- line.Addr
+				case "http listening":
+					httpc <- line.Addr
+				}
 			}
 		}
 		exited <- cmd.Wait()
@@ -118,14 +128,34 @@ func TestServeSIGTERM(t *testing.T) {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	}()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case err := <-exited:
-		t.Fatalf("server exited at start: %v\n%s", err, logs.String())
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not start")
+	var addr, httpAddr string
+	for addr == "" || httpAddr == "" {
+		select {
+		case addr = <-addrc:
+		case httpAddr = <-httpc:
+		case err := <-exited:
+			t.Fatalf("server exited at start: %v\n%s", err, logs.String())
+		case <-time.After(30 * time.Second):
+			t.Fatal("server did not start")
+		}
 	}
+	// On the web side: a keep-alive connection, idle after a request.
+	// (One halfway through its headers is waited for until the header
+	// timeout or the grace, as net/http and nginx do:
+	// web.TestShutdownClosesWhatIsLeft.)
+	webIdle, err := net.Dial("tcp", httpAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer webIdle.Close()
+	if _, err := io.WriteString(webIdle, "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(webIdle), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
 
 	signer, err := hostkey.Load(filepath.Join(dir, hostkey.FileName))
 	if err != nil {
@@ -177,6 +207,10 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Errorf("took %s, more than the grace", d)
 	}
 	_ = s.Wait()
+	_ = webIdle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := webIdle.Read(make([]byte, 1)); n > 0 || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the idle web connection is still open: %v", err)
+	}
 	if !strings.Contains(out.String(), "restarting") {
 		t.Errorf("the TUI visitor was not told: %q", out.String())
 	}
