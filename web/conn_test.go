@@ -493,3 +493,26 @@ func TestPanicIs500(t *testing.T) {
 		t.Errorf("after a panic: %d", resp.StatusCode)
 	}
 }
+
+// TestConnectionCapIsExact: at the connection cap, a client that sees
+// its connection end and opens the next at once is served: the slot is
+// free before the socket closes, and fasthttp's own worker cap never
+// refuses what the listener admitted (its 503 lacks every header).
+func TestConnectionCapIsExact(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxConns, cfg.MaxConnsPerIP = 1, 1
+	ts := start(t, cfg)
+	addr := strings.TrimPrefix(ts.url, "http://")
+	refused := 0
+	for i := 0; i < 300; i++ {
+		resps, _, _ := exchange(t, addr, "GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false)
+		if len(resps) != 1 || resps[0].StatusCode != 200 {
+			refused++
+			continue
+		}
+		checkSecurityHeaders(t, "at the cap", resps[0])
+	}
+	if refused > 0 {
+		t.Errorf("%d of 300 connections, one at a time at a cap of one, were refused", refused)
+	}
+}
