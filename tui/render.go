@@ -307,7 +307,7 @@ func (b *builder) paragraphs(s string, width int, pre string) {
 		return
 	}
 	b.blank()
-	for _, line := range markupLines(s) {
+	for _, line := range content.Lines(content.Markup(s)) {
 		if len(line) == 0 {
 			b.blank() // a paragraph ends
 			continue
