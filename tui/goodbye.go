@@ -11,7 +11,7 @@ import (
 // person, as text they can copy after leaving, then a thank-you. Lines
 // break between items to fit width (0: no limit); it ends with a newline.
 func Goodbye(r *content.Resume, width int) string {
-	items := []string{strings.Join(strings.Fields(r.Basics.Name), " ")}
+	items := []string{content.OneLine(r.Basics.Name)}
 	for _, c := range r.Contacts() {
 		v := c.Value
 		if c.URL != "" && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:") {
