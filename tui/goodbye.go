@@ -13,14 +13,10 @@ import (
 func Goodbye(r *content.Resume, width int) string {
 	items := []string{content.OneLine(r.Basics.Name)}
 	for _, c := range r.Contacts() {
-		v := c.Value
-		if c.URL != "" && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:") {
-			v = content.DisplayURL(c.URL)
-		}
 		if c.Label == "Location" {
 			continue
 		}
-		items = append(items, v)
+		items = append(items, shortURL(c))
 	}
 	if width <= 0 {
 		width = 1 << 20
