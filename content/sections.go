@@ -91,7 +91,15 @@ type Contact struct {
 // print): a web address other than the value itself. A mailto: or tel:
 // link only repeats the value.
 func (c Contact) LinkSaysMore() bool {
-	return c.URL != "" && c.URL != c.Value && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:")
+	return c.HasWebLink() && c.URL != c.Value
+}
+
+// HasWebLink reports whether c links to a web address: it has a link and
+// the link is not mailto: or tel:, whose target is the value itself. A
+// renderer writes a web link's address (whole, or as DisplayURL shortens
+// it) where it would write the value of any other contact.
+func (c Contact) HasWebLink() bool {
+	return c.URL != "" && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:")
 }
 
 // Contacts lists the ways to reach the person, in a fixed order.

@@ -143,18 +143,23 @@ func TestOneLine(t *testing.T) {
 
 func TestContactLinkSaysMore(t *testing.T) {
 	for _, tc := range []struct {
-		c    Contact
-		want bool
+		c         Contact
+		more, web bool
 	}{
-		{Contact{Label: "GitHub", Value: "ada", URL: "https://github.com/ada"}, true},
-		{Contact{Label: "Web", Value: "https://ada.example.com", URL: "https://ada.example.com"}, false},
-		{Contact{Label: "Email", Value: "ada@example.com", URL: "mailto:ada@example.com"}, false},
-		{Contact{Label: "Phone", Value: "+1 555 0100", URL: "tel:+15550100"}, false},
-		{Contact{Label: "Location", Value: "Town"}, false},
-		{Contact{Label: "Site", Value: "ada.example.com", URL: "https://ada.example.com"}, true},
+		{Contact{Label: "GitHub", Value: "ada", URL: "https://github.com/ada"}, true, true},
+		{Contact{Label: "Web", Value: "https://ada.example.com", URL: "https://ada.example.com"}, false, true},
+		{Contact{Label: "Email", Value: "ada@example.com", URL: "mailto:ada@example.com"}, false, false},
+		{Contact{Label: "Email", Value: "not an address"}, false, false},
+		{Contact{Label: "Phone", Value: "+1 555 0100", URL: "tel:+15550100"}, false, false},
+		{Contact{Label: "Location", Value: "Town"}, false, false},
+		{Contact{Label: "Site", Value: "ada.example.com", URL: "https://ada.example.com"}, true, true},
+		{Contact{Label: "Profile", Value: "http://ada.example.com", URL: "http://ada.example.com"}, false, true},
 	} {
-		if got := tc.c.LinkSaysMore(); got != tc.want {
-			t.Errorf("%+v.LinkSaysMore() = %v, want %v", tc.c, got, tc.want)
+		if got := tc.c.LinkSaysMore(); got != tc.more {
+			t.Errorf("%+v.LinkSaysMore() = %v, want %v", tc.c, got, tc.more)
+		}
+		if got := tc.c.HasWebLink(); got != tc.web {
+			t.Errorf("%+v.HasWebLink() = %v, want %v", tc.c, got, tc.web)
 		}
 	}
 	// The real contacts of a résumé: a profile's address says more than
