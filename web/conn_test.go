@@ -476,7 +476,9 @@ func TestPanicIs500(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = s.Shutdown(ctx)
-		<-served
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
 	}()
 	base := "http://" + ln.Addr().String()
 	boom.Store(true)
