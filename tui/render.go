@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -283,21 +284,12 @@ func entryTitles(s content.Section) []string {
 		if t == "" {
 			t = e.Subtitle
 		}
-		if t == "" || contains(seen, t) {
+		if t == "" || slices.Contains(seen, t) {
 			continue
 		}
 		seen = append(seen, t)
 	}
 	return seen
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // paragraphs writes prose: blank lines separate paragraphs, single line
