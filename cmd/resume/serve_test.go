@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -64,21 +66,46 @@ func TestApplyEnv(t *testing.T) {
 	}
 }
 
-// buildBinary builds cmd/resume into a temporary directory.
+// built is the binary buildBinary made, once per test process: on a busy
+// machine each `go build -race` (a link of the whole server) takes tens of
+// seconds, and every test here runs the same binary.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds cmd/resume, the first time it is called, into a
+// temporary directory, and returns its path.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "resume")
-	// go test puts its own toolchain first on the test's PATH.
-	goTool := "go"
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "resume-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "resume")
+		// go test puts its own toolchain first on the test's PATH.
+		args := []string{"build", "-o", built.bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return built.bin
 }
 
 // TestServeSIGTERM starts the real binary (with no subcommand, settings
