@@ -33,25 +33,6 @@ var legacyNames = map[reflect.Type]map[string]string{
 	reflect.TypeFor[Language]():    {"name": "language", "level": "fluency"},
 }
 
-// LegacyNames lists the older field names that Parse reads as today's, as
-// "section.old → new" lines for documentation and help.
-func LegacyNames() []string {
-	section := map[reflect.Type]string{
-		reflect.TypeFor[Basics](): "basics", reflect.TypeFor[Work](): "work", reflect.TypeFor[Volunteer](): "volunteer",
-		reflect.TypeFor[Education](): "education", reflect.TypeFor[Award](): "awards",
-		reflect.TypeFor[Certificate](): "certificates", reflect.TypeFor[Publication](): "publications",
-		reflect.TypeFor[Project](): "projects", reflect.TypeFor[Language](): "languages",
-	}
-	var out []string
-	for t, names := range legacyNames {
-		for old, cur := range names {
-			out = append(out, section[t]+"."+old+" → "+cur)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // shape says where a bare value goes when a file writes one where the
 // model wants an object: keyField takes an object's key when a list of
 // these is written as an object ("skills": {"Go": [...]}), valueField the

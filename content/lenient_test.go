@@ -1,7 +1,9 @@
 package content
 
 import (
+	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +101,41 @@ func TestMarkup(t *testing.T) {
 	}
 }
 
+func TestLinesAndParagraphs(t *testing.T) {
+	br := Span{Text: "\n"}
+	a, b := Span{Text: "Led the "}, Span{Text: "team", Strong: true}
+	blank, c := Span{Text: " \t "}, Span{Text: "then more", URL: "https://example.org"}
+	for _, tc := range []struct {
+		name        string
+		in          []Span
+		lines, pars [][]Span
+	}{
+		{"nothing", nil, [][]Span{nil}, [][]Span{}},
+		{"one line", []Span{a, b}, [][]Span{{a, b}}, [][]Span{{a, b}}},
+		{
+			"empty and blank lines",
+			[]Span{a, b, br, br, blank, br, c},
+			[][]Span{{a, b}, nil, {blank}, {c}},
+			[][]Span{{a, b}, {c}},
+		},
+		{"breaks at the ends", []Span{br, c, br}, [][]Span{nil, {c}, nil}, [][]Span{{c}}},
+		{"only blanks", []Span{blank, br, blank}, [][]Span{{blank}, {blank}}, [][]Span{}},
+	} {
+		if got := Lines(tc.in); !reflect.DeepEqual(got, tc.lines) {
+			t.Errorf("%s: Lines =\n %+v\nwant\n %+v", tc.name, got, tc.lines)
+		}
+		if got := Paragraphs(tc.in); !reflect.DeepEqual(got, tc.pars) {
+			t.Errorf("%s: Paragraphs =\n %+v\nwant\n %+v", tc.name, got, tc.pars)
+		}
+	}
+	// As the renderers call it: a summary's paragraphs, the markup kept.
+	got := Paragraphs(Markup("First **bold** line\n\n   \n<i>Second</i>"))
+	want := [][]Span{{{Text: "First "}, {Text: "bold", Strong: true}, {Text: " line"}}, {{Text: "Second", Emph: true}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Paragraphs(Markup(...)) =\n %+v\nwant\n %+v", got, want)
+	}
+}
+
 func TestMarkupIsInert(t *testing.T) {
 	for name, h := range testutil.Hostile {
 		for _, form := range []string{
@@ -138,8 +175,25 @@ func TestLegacyNames(t *testing.T) {
 		r.Languages[0].Language != "English" || r.Languages[0].Fluency != "Native" {
 		t.Errorf("older names not read: %+v %+v %+v %+v %+v", r.Education, r.Publications, r.Awards, r.Volunteer, r.Languages)
 	}
-	if len(LegacyNames()) < 10 || !strings.Contains(strings.Join(LegacyNames(), "\n"), "work.company → name") {
-		t.Errorf("LegacyNames = %q", LegacyNames())
+	// The README's table lists every older name Parse reads.
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := legacyNameList()
+	if len(names) < 10 || !slices.Contains(names, "work.company → name") {
+		t.Errorf("legacyNameList = %q", names)
+	}
+	for _, l := range names {
+		old, _, _ := strings.Cut(l, " → ")
+		sec, field, _ := strings.Cut(old, ".")
+		doc := "`" + sec + "[]." + field + "`"
+		if sec == "basics" {
+			doc = "`basics." + field + "`"
+		}
+		if !strings.Contains(string(readme), doc) {
+			t.Errorf("README.md does not list the older name %s (%s)", doc, l)
+		}
 	}
 }
 

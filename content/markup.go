@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -61,6 +62,36 @@ func PlainText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// Lines splits spans at their line breaks (the spans whose Text is "\n")
+// into lines, keeping every line: one that is empty or only white space
+// too, where a renderer may show a gap.
+func Lines(spans []Span) [][]Span {
+	out := [][]Span{nil}
+	for _, sp := range spans {
+		if sp.Text == "\n" {
+			out = append(out, nil)
+			continue
+		}
+		out[len(out)-1] = append(out[len(out)-1], sp)
+	}
+	return out
+}
+
+// Paragraphs splits spans at their line breaks, as Lines does, and keeps
+// only the lines with some text: the paragraphs of a summary, one per
+// line that is not blank.
+func Paragraphs(spans []Span) [][]Span {
+	out := Lines(spans)
+	return slices.DeleteFunc(out, func(line []Span) bool {
+		for _, sp := range line {
+			if strings.TrimSpace(sp.Text) != "" {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 type spans []Span

@@ -86,6 +86,22 @@ type Contact struct {
 	URL   string // mailto:, tel: or https:// link
 }
 
+// LinkSaysMore reports whether c's link target says more than its value,
+// so that a renderer shows the address as well (after the value, or in
+// print): a web address other than the value itself. A mailto: or tel:
+// link only repeats the value.
+func (c Contact) LinkSaysMore() bool {
+	return c.HasWebLink() && c.URL != c.Value
+}
+
+// HasWebLink reports whether c links to a web address: it has a link and
+// the link is not mailto: or tel:, whose target is the value itself. A
+// renderer writes a web link's address (whole, or as DisplayURL shortens
+// it) where it would write the value of any other contact.
+func (c Contact) HasWebLink() bool {
+	return c.URL != "" && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:")
+}
+
 // Contacts lists the ways to reach the person, in a fixed order.
 func (r *Resume) Contacts() []Contact {
 	b := r.Basics
@@ -407,7 +423,7 @@ func SectionNames(secs []Section) []names.Candidate {
 // still running (studies not finished, then jobs without an end), each
 // as "what · where". It is empty when the résumé says neither.
 func (r *Resume) Headline() []string {
-	if l := oneLineText(r.Basics.Label); l != "" {
+	if l := OneLine(r.Basics.Label); l != "" {
 		return []string{l}
 	}
 	now := time.Now()
@@ -444,4 +460,9 @@ func (r *Resume) Updated() string {
 	return FormatDate(lm)
 }
 
-func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
+// OneLine is s on one line, as a title, a label or a date column shows
+// it: every run of white space (newlines and tabs included) becomes one
+// space, and white space at the ends is dropped. The renderers write every
+// one-line field through it, so that a field's line breaks cannot break
+// their layout.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

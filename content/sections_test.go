@@ -125,6 +125,53 @@ func TestDisplayURL(t *testing.T) {
 	}
 }
 
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                          "",
+		" \n\t ":                    "",
+		"Senior  Engineer":          "Senior Engineer",
+		"  Ada\nLovelace\r\n":       "Ada Lovelace",
+		"a\tb\u00a0c\u2003d\u2028e": "a b c d e",
+		"北京 · 上海":                   "北京 · 上海",
+		"already one line":          "already one line",
+	} {
+		if got := OneLine(in); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestContactLinkSaysMore(t *testing.T) {
+	for _, tc := range []struct {
+		c         Contact
+		more, web bool
+	}{
+		{Contact{Label: "GitHub", Value: "ada", URL: "https://github.com/ada"}, true, true},
+		{Contact{Label: "Web", Value: "https://ada.example.com", URL: "https://ada.example.com"}, false, true},
+		{Contact{Label: "Email", Value: "ada@example.com", URL: "mailto:ada@example.com"}, false, false},
+		{Contact{Label: "Email", Value: "not an address"}, false, false},
+		{Contact{Label: "Phone", Value: "+1 555 0100", URL: "tel:+15550100"}, false, false},
+		{Contact{Label: "Location", Value: "Town"}, false, false},
+		{Contact{Label: "Site", Value: "ada.example.com", URL: "https://ada.example.com"}, true, true},
+		{Contact{Label: "Profile", Value: "http://ada.example.com", URL: "http://ada.example.com"}, false, true},
+	} {
+		if got := tc.c.LinkSaysMore(); got != tc.more {
+			t.Errorf("%+v.LinkSaysMore() = %v, want %v", tc.c, got, tc.more)
+		}
+		if got := tc.c.HasWebLink(); got != tc.web {
+			t.Errorf("%+v.HasWebLink() = %v, want %v", tc.c, got, tc.web)
+		}
+	}
+	// The real contacts of a résumé: a profile's address says more than
+	// its user name; an e-mail address does not.
+	r := Default()
+	for _, c := range r.Contacts() {
+		if c.Label == "Email" && c.LinkSaysMore() {
+			t.Errorf("%+v: a mailto: link says nothing more", c)
+		}
+	}
+}
+
 func TestHeadline(t *testing.T) {
 	if got := Default().Headline(); strings.Join(got, "|") != "M.S. in Computer Science · University of Illinois at Urbana–Champaign|Intern at Infrastructure - Virtualization Team · Bytedance Inc." {
 		t.Errorf("default headline %q", got)

@@ -92,6 +92,16 @@ func loadContent(path string, pdfFont *pdf.Font) (*contentStore, error) {
 // make the same PDF; nil for the Go fonts.
 func (s *Server) PDFFont() *pdf.Font { return s.content.pdfFont }
 
+// PDFCache is the PDF cache of r's load, for the web side to serve the
+// same PDF without rendering it again (web.WithPDFs); nil when r is no
+// longer the résumé new sessions get.
+func (s *Server) PDFCache(r *content.Resume) *pdf.Cache {
+	if l := s.content.cur.Load(); l.resume == r {
+		return l.pdf
+	}
+	return nil
+}
+
 // Resume is the résumé new sessions get now.
 func (s *Server) Resume() *content.Resume { return s.content.cur.Load().resume }
 

@@ -946,11 +946,15 @@ func TestHostileTimeouts(t *testing.T) {
 
 // TestHostileProxyHeader: PROXY headers from an address that is not a
 // trusted proxy, sent whole, byte by byte, or malformed, are refused, and
-// the address they claim is never used: not in the logs, not in the
-// per-address table.
+// the address they claim is never used: not in the logs, and never charged
+// in the per-address limits.
 func TestHostileProxyHeader(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	// A burst of 20 new connections per address that does not refill
+	// during the test: a connection charged to the claimed address would
+	// show as a token missing from its burst.
+	cfg.RatePerIP, cfg.BurstPerIP = 0.001, 20
 	ts := startServer(t, cfg)
 	claimed := netip.MustParseAddr("203.0.113.99")
 	for _, tc := range []struct{ name, header string }{
@@ -985,8 +989,14 @@ func TestHostileProxyHeader(t *testing.T) {
 	if strings.Contains(ts.logs.String(), claimed.String()) {
 		t.Errorf("the claimed address reached the log:\n%s", ts.logs)
 	}
-	if ts.limiter.Tracks(claimed) {
-		t.Error("the claimed address has an entry in the per-address table")
+	now := time.Now()
+	for i := range cfg.BurstPerIP {
+		r := ts.limiter.AdmitConn(claimed, now)
+		if r != admission.OK {
+			t.Errorf("the claimed address was charged: new connection %d of its burst of %d refused (%s)", i+1, cfg.BurstPerIP, r)
+			break
+		}
+		ts.limiter.ReleaseConn(claimed)
 	}
 	d := ts.visit(t, "127.0.0.1") // the address itself may still visit
 	figuref(t, "untrusted PROXY headers (v1, v2, malformed; whole and byte by byte): 8 of 8 refused; claimed address in logs or limits: never; a plain visit from the same address after: %s", d.Round(time.Millisecond))

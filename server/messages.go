@@ -97,19 +97,14 @@ func (s *Server) submit(ss *session, sub store.Submission) (string, error) {
 	ctx, cancel := context.WithTimeout(ss.life, submitTimeout)
 	defer cancel()
 	id, err := s.store.Submit(ctx, sub)
-	var inv *store.InvalidError
-	var rl *store.RateLimitError
-	switch {
-	case err == nil:
-		s.metrics.messages.WithLabelValues("accepted").Inc()
+	res := store.Outcome(err)
+	s.metrics.messages.WithLabelValues(res.Result).Inc()
+	switch res.Result {
+	case store.ResultAccepted:
 		s.log.Info("message", "remote", ss.c.remote, "id", id, "via", sub.Meta.Via)
-	case errors.As(err, &inv):
-		s.metrics.messages.WithLabelValues("invalid").Inc()
-	case errors.As(err, &rl):
-		s.metrics.messages.WithLabelValues("rate_limited").Inc()
-		s.log.Info("message refused", "remote", ss.c.remote, "reason", "rate_"+rl.Scope)
-	default:
-		s.metrics.messages.WithLabelValues("error").Inc()
+	case store.ResultRateLimited:
+		s.log.Info("message refused", "remote", ss.c.remote, "reason", "rate_"+res.RateLimit.Scope)
+	case store.ResultError:
 		s.log.Error("message store", "remote", ss.c.remote, "err", err.Error())
 		err = errStoreFailed
 	}
@@ -199,8 +194,7 @@ func (s *Server) contactForm(ss *session) *tui.Contact {
 	return &tui.Contact{
 		Send: func(name, contact, body string) (string, error) {
 			id, err := s.submit(ss, store.Submission{Name: name, Contact: contact, Body: body, Meta: senderMeta(ss, "tui")})
-			var inv *store.InvalidError
-			if errors.As(err, &inv) {
+			if inv := store.Outcome(err).Invalid; inv != nil {
 				return "", fmt.Errorf("the %s", inv.Error())
 			}
 			return id, err

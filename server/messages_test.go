@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -432,5 +433,38 @@ func TestTUIInboxHostile(t *testing.T) {
 	if !strings.Contains(strings.Join(rows[:4], "\n"), "Wenging Luo") || !strings.Contains(screen, "From:") ||
 		!strings.Contains(screen, "beforeafter") && !strings.Contains(screen, "before") {
 		t.Errorf("the screen is not the inbox as drawn:\n%s", screen)
+	}
+}
+
+// TestMessageOutcomesCounted: each message command's result (store.Outcome)
+// is counted under its label, and a store that fails is the visitor's
+// "could not be saved", never the database's own words.
+func TestMessageOutcomesCounted(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.MessagesPerIP = 1
+	ts, st := messageServer(t, storetest.SQLite, cfg, nil)
+	c := ts.dial(t)
+	send := func(body string) result {
+		return runInput(t, c, `message --from jane@example.com`, strings.NewReader(body))
+	}
+	if r := send("hello"); r.exit != 0 {
+		t.Fatalf("first message: %+v", r)
+	}
+	if r := send(" \n"); r.exit != 1 || !strings.Contains(r.stderr, "message is empty") {
+		t.Errorf("an empty message: %+v", r)
+	}
+	if r := send("again"); r.exit != 1 || !strings.Contains(r.stderr, "too many messages") {
+		t.Errorf("over the limit: %+v", r)
+	}
+	_ = st.Close()
+	if r := send("hello"); r.exit != 1 || !strings.Contains(r.stderr, "could not be saved") || strings.Contains(r.stderr, "sql") {
+		t.Errorf("a closed store: %+v", r)
+	}
+	rec := httptest.NewRecorder()
+	ts.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, label := range []string{store.ResultAccepted, store.ResultInvalid, store.ResultRateLimited, store.ResultError} {
+		if want := `resume_messages_total{result="` + label + `"} 1` + "\n"; !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 }

@@ -115,6 +115,37 @@ func TestPDFFollowsReload(t *testing.T) {
 	}
 }
 
+// TestPDFCacheForTheWeb: the web side gets the cache of the résumé being
+// served, holding the bytes ssh host pdf wrote, and nothing for a
+// résumé a reload replaced.
+func TestPDFCacheForTheWeb(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.ContentFile = filepath.Join(t.TempDir(), "resume.json")
+	cfg.ReloadInterval = 0
+	writeResume(t, cfg.ContentFile, "Ada Lovelace")
+	ts := startServer(t, cfg)
+	old := ts.Resume()
+	cache := ts.PDFCache(old)
+	if cache == nil {
+		t.Fatal("no PDF cache for the résumé being served")
+	}
+	sent := run(t, ts.dial(t), "pdf")
+	b, err := cache.Render(pdf.A4)
+	if err != nil || sent.stdout != string(b) {
+		t.Fatalf("the cache's PDF is not what ssh host pdf wrote: %v", err)
+	}
+	writeResume(t, cfg.ContentFile, "Grace Hopper")
+	if err := ts.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if ts.PDFCache(old) != nil {
+		t.Error("a cache for the résumé the reload replaced")
+	}
+	if c := ts.PDFCache(ts.Resume()); c == nil || c == cache {
+		t.Error("no new cache for the reloaded résumé")
+	}
+}
+
 // TestPDFFont: --pdf-font sets the PDF in that font; a file that is not a
 // TrueType font stops the start naming it.
 func TestPDFFont(t *testing.T) {

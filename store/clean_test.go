@@ -55,6 +55,24 @@ func TestRateLimitMessage(t *testing.T) {
 	}
 }
 
+// TestAddressBucket pins the stored form of the per-address rate buckets:
+// counters already in a database must keep counting after an upgrade.
+func TestAddressBucket(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.1":                 "addr:192.0.2.1",
+		"::ffff:192.0.2.1":          "addr:192.0.2.1",
+		"2001:db8:1:2:3:4:5:6":      "addr:2001:db8:1:2::/64",
+		"2001:db8:1:2::9":           "addr:2001:db8:1:2::/64",
+		"fe80::1%eth0":              "addr:fe80::/64",
+		"not an address":            "addr:not an address",
+		"2001:db8:1:3:ffff::ffff:1": "addr:2001:db8:1:3::/64",
+	} {
+		if got := addressBucket(in); got != want {
+			t.Errorf("addressBucket(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestCleanKeepsText(t *testing.T) {
 	s, err := Clean(Submission{Name: "  罗文庆 👩‍💻 ", Contact: "jane@example.com", Body: "\n\nLine one\r\n\tLine two  \n\n"})
 	if err != nil {

@@ -37,7 +37,7 @@ func openPostgres(ctx context.Context, o Options) (Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	return &sqlStore{db: db, engine: "postgres", rebind: dollarPlaceholders, opts: o}, nil
+	return newSQLStore(db, "postgres", dollarPlaceholders, o), nil
 }
 
 // dollarPlaceholders turns each ? in q into $1, $2, ... (no query here

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/laphets/resume/internal/admission"
 )
 
 //go:embed migrations/*.sql
@@ -25,10 +27,48 @@ var migrations embed.FS
 type sqlStore struct {
 	db     *sql.DB
 	engine string
-	// rebind turns the ? placeholders the queries are written with into
-	// the engine's own.
-	rebind func(string) string
+	q      statements
 	opts   Options
+}
+
+// newSQLStore is the store on db, its statements rebound once from the ?
+// placeholders they are written with to the engine's own (rebind).
+func newSQLStore(db *sql.DB, engine string, rebind func(string) string, o Options) *sqlStore {
+	return &sqlStore{db: db, engine: engine, q: newStatements(rebind), opts: o}
+}
+
+// statements are every query the store runs, in its engine's placeholder
+// syntax: rebound when the store opens, not on every call.
+type statements struct {
+	countRate, insertMessage, insertOutbox, expireCounters string
+	list, get, markRead, deleteOutbox, deleteMessage       string
+	nextDue, claim, retry                                  string
+}
+
+func newStatements(rebind func(string) string) statements {
+	return statements{
+		countRate: rebind(`INSERT INTO rate_counts (bucket, window_start, window_end, count)
+			VALUES (?, ?, ?, 1)
+			ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_counts.count + 1
+			RETURNING count`),
+		insertMessage: rebind(`INSERT INTO messages
+		(id, received_at, name, contact, body, via, remote_addr, key_fingerprint, client_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		insertOutbox: rebind(`INSERT INTO outbox (message_id, attempts, next_attempt, last_error)
+			VALUES (?, 0, ?, '')`),
+		expireCounters: rebind(`DELETE FROM rate_counts WHERE window_end < ?`),
+		list: rebind(`SELECT ` + messageColumns + ` FROM messages
+		ORDER BY received_at DESC, id DESC LIMIT ?`),
+		get:           rebind(`SELECT ` + messageColumns + ` FROM messages WHERE id = ?`),
+		markRead:      rebind(`UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ?`),
+		deleteOutbox:  rebind(`DELETE FROM outbox WHERE message_id = ?`),
+		deleteMessage: rebind(`DELETE FROM messages WHERE id = ?`),
+		nextDue: rebind(`SELECT message_id, attempts, next_attempt FROM outbox
+			WHERE next_attempt <= ? ORDER BY next_attempt, message_id LIMIT 1`),
+		claim: rebind(`UPDATE outbox SET next_attempt = ?, attempts = attempts + 1
+			WHERE message_id = ? AND next_attempt = ?`),
+		retry: rebind(`UPDATE outbox SET next_attempt = ?, last_error = ? WHERE message_id = ?`),
+	}
 }
 
 // migrate brings db's schema to this binary's version, refusing a newer
@@ -60,10 +100,6 @@ func migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, what string
 func (s *sqlStore) Engine() string { return s.engine }
 func (s *sqlStore) Close() error   { return s.db.Close() }
 
-func (s *sqlStore) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return s.db.ExecContext(ctx, s.rebind(q), args...)
-}
-
 // micros is t as stored: Unix microseconds.
 func micros(t time.Time) int64 { return t.UnixMicro() }
 
@@ -77,19 +113,19 @@ func newID() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
 }
 
-// addressBucket is the rate bucket of an address: an IPv4 address, or an
-// IPv6 address's /64 (one subscriber usually gets a whole /64).
+// addressBucket is the rate bucket of an address: the key the connection
+// limits use (admission.Key: an IPv4 address, or an IPv6 address's /64),
+// written as stored ("addr:192.0.2.1", "addr:2001:db8::/64").
 func addressBucket(addr string) string {
 	a, err := netip.ParseAddr(addr)
 	if err != nil {
 		return "addr:" + addr
 	}
-	a = a.Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return "addr:" + p.String()
+	k := admission.Key(a)
+	if k.IsSingleIP() {
+		return "addr:" + k.Addr().String()
 	}
-	return "addr:" + a.String()
+	return "addr:" + k.String()
 }
 
 type rateRule struct {
@@ -131,10 +167,7 @@ func (s *sqlStore) Submit(ctx context.Context, sub Submission) (string, error) {
 	defer func() { _ = tx.Rollback() }()
 	for _, r := range s.rules(sub.Meta, now) {
 		var n int
-		err := tx.QueryRowContext(ctx, s.rebind(`INSERT INTO rate_counts (bucket, window_start, window_end, count)
-			VALUES (?, ?, ?, 1)
-			ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_counts.count + 1
-			RETURNING count`), r.bucket, micros(r.start), micros(r.end)).Scan(&n)
+		err := tx.QueryRowContext(ctx, s.q.countRate, r.bucket, micros(r.start), micros(r.end)).Scan(&n)
 		if err != nil {
 			return "", fmt.Errorf("submit: count: %w", err)
 		}
@@ -147,25 +180,20 @@ func (s *sqlStore) Submit(ctx context.Context, sub Submission) (string, error) {
 		}
 	}
 	id := newID()
-	_, err = tx.ExecContext(ctx, s.rebind(`INSERT INTO messages
-		(id, received_at, name, contact, body, via, remote_addr, key_fingerprint, client_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		id, micros(now), sub.Name, sub.Contact, sub.Body,
+	_, err = tx.ExecContext(ctx, s.q.insertMessage, id, micros(now), sub.Name, sub.Contact, sub.Body,
 		sub.Meta.Via, sub.Meta.RemoteAddr, sub.Meta.KeyFingerprint, sub.Meta.ClientVersion)
 	if err != nil {
 		return "", fmt.Errorf("submit: insert: %w", err)
 	}
 	if s.opts.Outbox {
-		_, err = tx.ExecContext(ctx, s.rebind(`INSERT INTO outbox (message_id, attempts, next_attempt, last_error)
-			VALUES (?, 0, ?, '')`), id, micros(now))
+		_, err = tx.ExecContext(ctx, s.q.insertOutbox, id, micros(now))
 		if err != nil {
 			return "", fmt.Errorf("submit: outbox: %w", err)
 		}
 	}
 	// Counters of windows that have ended are no use; dropping them here
 	// keeps the table as small as the traffic of the last day.
-	if _, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM rate_counts WHERE window_end < ?`),
-		micros(now.Add(-time.Hour))); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.expireCounters, micros(now.Add(-time.Hour))); err != nil {
 		return "", fmt.Errorf("submit: expire counters: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -194,8 +222,7 @@ func (s *sqlStore) List(ctx context.Context, limit int) ([]Message, error) {
 	if limit <= 0 {
 		limit = math.MaxInt32
 	}
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT `+messageColumns+` FROM messages
-		ORDER BY received_at DESC, id DESC LIMIT ?`), limit)
+	rows, err := s.db.QueryContext(ctx, s.q.list, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list: %w", err)
 	}
@@ -216,7 +243,7 @@ func (s *sqlStore) List(ctx context.Context, limit int) ([]Message, error) {
 
 // Get implements Store.
 func (s *sqlStore) Get(ctx context.Context, id string) (Message, error) {
-	m, err := scanMessage(s.db.QueryRowContext(ctx, s.rebind(`SELECT `+messageColumns+` FROM messages WHERE id = ?`), id))
+	m, err := scanMessage(s.db.QueryRowContext(ctx, s.q.get, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, ErrNotFound
 	}
@@ -242,7 +269,7 @@ func affectedOne(res sql.Result, err error, what string) error {
 
 // MarkRead implements Store.
 func (s *sqlStore) MarkRead(ctx context.Context, id string) error {
-	res, err := s.exec(ctx, `UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ?`, micros(s.opts.Now()), id)
+	res, err := s.db.ExecContext(ctx, s.q.markRead, micros(s.opts.Now()), id)
 	return affectedOne(res, err, "mark read")
 }
 
@@ -253,10 +280,10 @@ func (s *sqlStore) Delete(ctx context.Context, id string) error {
 		return fmt.Errorf("delete: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM outbox WHERE message_id = ?`), id); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.deleteOutbox, id); err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, s.rebind(`DELETE FROM messages WHERE id = ?`), id)
+	res, err := tx.ExecContext(ctx, s.q.deleteMessage, id)
 	if err := affectedOne(res, err, "delete"); err != nil {
 		return err
 	}
@@ -266,15 +293,6 @@ func (s *sqlStore) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// Unread implements Store.
-func (s *sqlStore) Unread(ctx context.Context) (int, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE read_at IS NULL`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("unread: %w", err)
-	}
-	return n, nil
-}
-
 // NextDelivery implements Store. The claim is a compare-and-set on the
 // entry's due time, so two replicas racing for one entry cannot both win.
 func (s *sqlStore) NextDelivery(ctx context.Context, now time.Time, lease time.Duration) (Delivery, bool, error) {
@@ -282,16 +300,14 @@ func (s *sqlStore) NextDelivery(ctx context.Context, now time.Time, lease time.D
 		var id string
 		var attempts int
 		var due int64
-		err := s.db.QueryRowContext(ctx, s.rebind(`SELECT message_id, attempts, next_attempt FROM outbox
-			WHERE next_attempt <= ? ORDER BY next_attempt, message_id LIMIT 1`), micros(now)).Scan(&id, &attempts, &due)
+		err := s.db.QueryRowContext(ctx, s.q.nextDue, micros(now)).Scan(&id, &attempts, &due)
 		if errors.Is(err, sql.ErrNoRows) {
 			return Delivery{}, false, nil
 		}
 		if err != nil {
 			return Delivery{}, false, fmt.Errorf("next delivery: %w", err)
 		}
-		res, err := s.exec(ctx, `UPDATE outbox SET next_attempt = ?, attempts = attempts + 1
-			WHERE message_id = ? AND next_attempt = ?`, micros(now.Add(lease)), id, due)
+		res, err := s.db.ExecContext(ctx, s.q.claim, micros(now.Add(lease)), id, due)
 		if err := affectedOne(res, err, "claim delivery"); errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -299,7 +315,7 @@ func (s *sqlStore) NextDelivery(ctx context.Context, now time.Time, lease time.D
 		}
 		m, err := s.Get(ctx, id)
 		if errors.Is(err, ErrNotFound) { // deleted meanwhile
-			_, _ = s.exec(ctx, `DELETE FROM outbox WHERE message_id = ?`, id)
+			_, _ = s.db.ExecContext(ctx, s.q.deleteOutbox, id)
 			continue
 		}
 		if err != nil {
@@ -312,7 +328,7 @@ func (s *sqlStore) NextDelivery(ctx context.Context, now time.Time, lease time.D
 
 // Delivered implements Store.
 func (s *sqlStore) Delivered(ctx context.Context, id string) error {
-	if _, err := s.exec(ctx, `DELETE FROM outbox WHERE message_id = ?`, id); err != nil {
+	if _, err := s.db.ExecContext(ctx, s.q.deleteOutbox, id); err != nil {
 		return fmt.Errorf("delivered: %w", err)
 	}
 	return nil
@@ -323,8 +339,7 @@ func (s *sqlStore) RetryAt(ctx context.Context, id string, when time.Time, reaso
 	if len(reason) > 500 {
 		reason = clip(reason, 500)
 	}
-	if _, err := s.exec(ctx, `UPDATE outbox SET next_attempt = ?, last_error = ? WHERE message_id = ?`,
-		micros(when), reason, id); err != nil {
+	if _, err := s.db.ExecContext(ctx, s.q.retry, micros(when), reason, id); err != nil {
 		return fmt.Errorf("retry: %w", err)
 	}
 	return nil

@@ -51,5 +51,5 @@ func openSQLite(ctx context.Context, o Options) (Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	return &sqlStore{db: db, engine: "sqlite", rebind: func(q string) string { return q }, opts: o}, nil
+	return newSQLStore(db, "sqlite", func(q string) string { return q }, o), nil
 }

@@ -37,8 +37,6 @@ type Store interface {
 	// Delete removes a message, its metadata and its outbox entry;
 	// ErrNotFound if there is none.
 	Delete(ctx context.Context, id string) error
-	// Unread counts the unread messages.
-	Unread(ctx context.Context) (int, error)
 
 	// NextDelivery claims the oldest outbox entry due at now for lease:
 	// no other caller (in this process or another replica) gets it until
@@ -175,6 +173,43 @@ func (e *RateLimitError) Error() string {
 	}[e.Scope]
 	return fmt.Sprintf("too many messages %s; try again in %s (after %s)",
 		who, humanDuration(e.RetryAfter), e.RetryAt.UTC().Format("15:04 MST"))
+}
+
+// The results of a Submit: the label values of the messages metrics,
+// over SSH and on the web alike.
+const (
+	ResultAccepted    = "accepted"     // stored; the visitor reads its id
+	ResultInvalid     = "invalid"      // an *InvalidError: the visitor fixes a field
+	ResultRateLimited = "rate_limited" // a *RateLimitError: the visitor waits
+	ResultError       = "error"        // anything else: the store failed
+)
+
+// SubmitResult is what came of a Submit, as Outcome reads its error.
+type SubmitResult struct {
+	// Result is one of the Result constants, the metric label.
+	Result string
+	// Invalid is the field the visitor must fix, when Result is
+	// ResultInvalid; RateLimit how long they must wait, when it is
+	// ResultRateLimited. Both are nil otherwise.
+	Invalid   *InvalidError
+	RateLimit *RateLimitError
+}
+
+// Outcome reads the error Submit returned: accepted (nil), invalid,
+// rate-limited or a failure of the store, with the typed error a visitor
+// should read. A wrapped *InvalidError or *RateLimitError counts as one.
+func Outcome(err error) SubmitResult {
+	var inv *InvalidError
+	var rl *RateLimitError
+	switch {
+	case err == nil:
+		return SubmitResult{Result: ResultAccepted}
+	case errors.As(err, &inv):
+		return SubmitResult{Result: ResultInvalid, Invalid: inv}
+	case errors.As(err, &rl):
+		return SubmitResult{Result: ResultRateLimited, RateLimit: rl}
+	}
+	return SubmitResult{Result: ResultError}
 }
 
 func humanDuration(d time.Duration) string {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/laphets/resume/internal/safetext"
 )
 
 // Webhook delivers the outbox: each new message is POSTed as JSON
@@ -43,9 +45,7 @@ type WebhookPayload struct {
 // Payload is the webhook body for m.
 func Payload(m Message) WebhookPayload {
 	first, _, _ := strings.Cut(m.Body, "\n")
-	if r := []rune(first); len(r) > 120 {
-		first = string(r[:119]) + "…"
-	}
+	first = safetext.Clip(first, 120)
 	return WebhookPayload{
 		ID: m.ID, From: m.Name, Contact: m.Contact, Message: m.Body, Received: m.Received, Via: m.Meta.Via,
 		Text: fmt.Sprintf("New message from %s <%s>: %s", m.Name, m.Contact, first),

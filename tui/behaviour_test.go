@@ -94,6 +94,15 @@ func TestSearchWithNoMatchSaysSo(t *testing.T) {
 	if m.search != nil || !strings.Contains(plainView(m), "Not found: zqx") {
 		t.Errorf("enter on no match should close the search and say so:\n%s", plainView(m))
 	}
+	// A long query is cut to 30 characters, the last an ellipsis
+	// (safetext.Clip), so the flash fits the footer.
+	long := strings.Repeat("zqx", 14)
+	keys(t, m, "/")
+	keys(t, m, strings.Split(long, "")...)
+	keys(t, m, "enter")
+	if v := plainView(m); !strings.Contains(v, "Not found: "+long[:29]+"…") || strings.Contains(v, long[:30]) {
+		t.Errorf("a long query not found should be cut to 30 characters:\n%s", v)
+	}
 }
 
 func TestSearchPasteIsTheVisitorsNotTheServers(t *testing.T) {
@@ -150,6 +159,10 @@ func TestDeepLinks(t *testing.T) {
 	m = newModel(t, "nonsense", 80, 24)
 	if m.active != 0 || !strings.Contains(plainView(m), "No section “nonsense”") {
 		t.Errorf("an unknown section should open the overview and say so:\n%s", plainView(m))
+	}
+	m = newModel(t, "no-such-section-by-a-long-name", 80, 24)
+	if v := plainView(m); !strings.Contains(v, "No section “no-such-section-by-…”") {
+		t.Errorf("an unknown section's long name should be cut to 20 characters:\n%s", v)
 	}
 	m = newModel(t, "\x1b]52;c;aGk=\x07\x1b[2Jevil", 80, 24)
 	if v := m.View().Content; strings.Contains(v, "\x1b]52") || strings.Contains(v, "\x1b[2J") {

@@ -11,16 +11,12 @@ import (
 // person, as text they can copy after leaving, then a thank-you. Lines
 // break between items to fit width (0: no limit); it ends with a newline.
 func Goodbye(r *content.Resume, width int) string {
-	items := []string{strings.Join(strings.Fields(r.Basics.Name), " ")}
+	items := []string{content.OneLine(r.Basics.Name)}
 	for _, c := range r.Contacts() {
-		v := c.Value
-		if c.URL != "" && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:") {
-			v = content.DisplayURL(c.URL)
-		}
 		if c.Label == "Location" {
 			continue
 		}
-		items = append(items, v)
+		items = append(items, shortURL(c))
 	}
 	if width <= 0 {
 		width = 1 << 20

@@ -7,6 +7,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/laphets/resume/internal/safetext"
 )
 
 // maxFrame caps the width of everything on screen with tabs: long lines
@@ -274,7 +276,7 @@ func (m *Model) footer() (string, int) {
 	// from the front.
 	parts := make([]string, 0, 4)
 	if s := m.search; s != nil && len(s.matches) > 0 {
-		parts = append(parts, "“"+clip(s.query, 16)+"”", strconv.Itoa(s.cur+1)+"/"+strconv.Itoa(len(s.matches)))
+		parts = append(parts, "“"+safetext.Clip(s.query, 16)+"”", strconv.Itoa(s.cur+1)+"/"+strconv.Itoa(len(s.matches)))
 	}
 	if m.mouse {
 		parts = append(parts, "mouse on")

@@ -11,20 +11,6 @@ import (
 // Inline markup (content.Markup) and the fields the schema does not
 // define (content.Detail), drawn for the pane.
 
-// markupLines reads s's inline markup and splits it at line breaks; an
-// empty line separates paragraphs.
-func markupLines(s string) [][]content.Span {
-	out := [][]content.Span{nil}
-	for _, sp := range content.Markup(s) {
-		if sp.Text == "\n" {
-			out = append(out, nil)
-			continue
-		}
-		out[len(out)-1] = append(out[len(out)-1], sp)
-	}
-	return out
-}
-
 // rich wraps one line of spans to width and styles each piece of each
 // line on its own (bold, italic, code, an OSC 8 link), so that a line can
 // be shown without the lines around it.
@@ -99,7 +85,7 @@ func (b *builder) spanStyle(sp content.Span) lipgloss.Style {
 
 // richText wraps text with inline markup to width, line breaks kept.
 func (b *builder) richText(s string, width int) []string {
-	lines := markupLines(s)
+	lines := content.Lines(content.Markup(s))
 	out := make([]string, 0, len(lines))
 	for _, line := range lines {
 		out = append(out, b.rich(line, width)...)

@@ -178,7 +178,7 @@ func pair(left string, ls lipgloss.Style, right string, rs lipgloss.Style, width
 // linkText is how a URL is written on screen: the address itself, so a
 // terminal without hyperlinks still shows where it goes.
 func linkText(c content.Contact) string {
-	if c.URL == "" || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
+	if !c.HasWebLink() {
 		return c.Value
 	}
 	return c.URL
@@ -196,7 +196,7 @@ func withValue(c content.Contact, addr string) string {
 // shortURL is a contact's link without the scheme and a leading www.,
 // for where room is short (content.DisplayURL).
 func shortURL(c content.Contact) string {
-	if c.URL == "" || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
+	if !c.HasWebLink() {
 		return c.Value
 	}
 	return content.DisplayURL(c.URL)
@@ -307,7 +307,7 @@ func (b *builder) paragraphs(s string, width int, pre string) {
 		return
 	}
 	b.blank()
-	for _, line := range markupLines(s) {
+	for _, line := range content.Lines(content.Markup(s)) {
 		if len(line) == 0 {
 			b.blank() // a paragraph ends
 			continue

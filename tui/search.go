@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/laphets/resume/content"
 )
 
 // match is one hit of a search: a section, a line of its page and the
@@ -35,7 +37,7 @@ const maxQuery = 64
 // ends a paragraph, and no match crosses it. Whitespace in q matches any
 // run of whitespace.
 func findMatches(d *document, q string) []match {
-	q = strings.Join(strings.Fields(q), " ")
+	q = content.OneLine(q)
 	if d == nil || q == "" {
 		return nil
 	}

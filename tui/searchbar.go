@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/laphets/resume/internal/safetext"
 )
 
 // searchState is the search component: the query typed in the footer, the
@@ -177,7 +179,7 @@ func (m *Model) acceptSearch() {
 		return
 	}
 	if len(s.matches) == 0 {
-		m.setFlash("Not found: " + clip(s.query, 30))
+		m.setFlash("Not found: " + safetext.Clip(s.query, 30))
 		m.search = nil
 		m.showPage()
 	}

@@ -144,7 +144,7 @@ func New(r *content.Resume, opts Options) *Model {
 			}
 		} else {
 			// The name comes from the visitor: it reaches the screen cleaned.
-			m.setFlash("No section “" + clip(safetext.Line(opts.Section), 20) + "” here; showing " + m.info.sections[0].Title)
+			m.setFlash("No section “" + safetext.Clip(safetext.Line(opts.Section), 20) + "” here; showing " + m.info.sections[0].Title)
 		}
 	}
 	m.st = stylesFor(m.theme)
@@ -607,13 +607,6 @@ func (m *Model) View() tea.View {
 	}
 	v.SetContent(m.render())
 	return v
-}
-
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
 
 // helpGroups are the bindings the help screen lists, in its columns: the

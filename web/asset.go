@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/valyala/fasthttp"
 )
 
 // Content types of the representations.
@@ -27,7 +28,8 @@ const minCompress = 512
 
 // asset is one representation as served: its bytes, compressed in
 // advance with gzip and Brotli, and its validators. Header values are made
-// once too, so serving one is a few map assignments and a write.
+// once too, as bytes, so serving one is a few header sets and a write of
+// bytes that are never copied.
 type asset struct {
 	typ  string
 	etag string // strong, unquoted; the encodings add a suffix
@@ -38,14 +40,15 @@ type asset struct {
 
 	// The header values of each encoding, and those all share.
 	identity, gzip, brotli variant
-	typeH, modH            []string
+	typeH, modH            []byte
 }
 
 // variant is one encoding of an asset, ready to write.
 type variant struct {
-	body           []byte
-	etag, length   []string
-	encoding, vary []string // nil when none
+	body     []byte
+	etag     []byte
+	encoding []byte // nil when none
+	vary     bool   // Vary: Accept-Encoding
 }
 
 func newAsset(typ string, body []byte, mod time.Time) *asset {
@@ -60,10 +63,9 @@ func compressedAt(typ string, body []byte, mod time.Time, level int) *asset {
 	if len(body) >= minCompress {
 		a.gz = gzipBytes(body)
 		a.br = brotliBytes(body, level)
-		vary := []string{"Accept-Encoding"}
-		a.identity.vary = vary
-		a.gzip = a.variant(a.gz, "gzip", vary)
-		a.brotli = a.variant(a.br, "br", vary)
+		a.identity.vary = true
+		a.gzip = a.variant(a.gz, "gzip")
+		a.brotli = a.variant(a.br, "br")
 	}
 	return a
 }
@@ -76,22 +78,21 @@ func uncompressed(typ string, body []byte, mod time.Time) *asset {
 		etag:  base64.RawURLEncoding.EncodeToString(sum[:12]),
 		mod:   mod,
 		raw:   body,
-		typeH: []string{typ},
-		modH:  []string{mod.Format(http.TimeFormat)},
+		typeH: []byte(typ),
+		modH:  []byte(mod.Format(http.TimeFormat)),
 	}
-	a.identity = a.variant(body, "", nil)
+	a.identity = a.variant(body, "")
 	return a
 }
 
-func (a *asset) variant(body []byte, enc string, vary []string) variant {
+func (a *asset) variant(body []byte, enc string) variant {
 	v := variant{
-		body:   body,
-		etag:   []string{`"` + a.etag + suffix(enc) + `"`},
-		length: []string{strconv.Itoa(len(body))},
-		vary:   vary,
+		body: body,
+		etag: []byte(`"` + a.etag + suffix(enc) + `"`),
+		vary: enc != "",
 	}
 	if enc != "" {
-		v.encoding = []string{enc}
+		v.encoding = []byte(enc)
 	}
 	return v
 }
@@ -100,51 +101,58 @@ func (a *asset) variant(body []byte, enc string, vary []string) variant {
 // asking again: short, because the owner may edit the résumé at any time,
 // and revalidating costs a 304.
 var (
-	cacheFor = []string{"public, max-age=300"}
-	noStore  = []string{"no-store"}
+	cacheFor = []byte("public, max-age=300")
+	noStore  = []byte("no-store")
 )
 
-// serve writes the asset for r: 304 when the client's copy is current,
-// else the best encoding the client accepts. status is 200 but for the
-// not-found page. The header keys are written in their canonical form.
-func (a *asset) serve(w http.ResponseWriter, r *http.Request, status int) {
-	h := w.Header()
+// Header names, as the bytes fasthttp takes without copying or
+// normalising them again.
+var (
+	hCacheControl    = []byte("Cache-Control")
+	hContentEncoding = []byte("Content-Encoding")
+	hETag            = []byte("ETag")
+	hLastModified    = []byte("Last-Modified")
+	hVary            = []byte("Vary")
+	hAllowOrigin     = []byte("Access-Control-Allow-Origin")
+	vAny             = []byte("*")
+	vAcceptEncoding  = []byte("Accept-Encoding")
+)
+
+// serve writes the asset for the request: 304 when the client's copy is
+// current, else the best encoding the client accepts. status is 200 but
+// for the not-found page. The body is the asset's own bytes, not copied;
+// fasthttp leaves it out of a HEAD response and keeps its length.
+func (a *asset) serve(ctx *fasthttp.RequestCtx, status int) {
+	h := &ctx.Response.Header
 	v := &a.identity
 	if a.gz != nil {
-		switch acceptEncoding(r.Header.Get("Accept-Encoding")) {
+		switch acceptEncoding(view(ctx.Request.Header.Peek(fasthttp.HeaderAcceptEncoding))) {
 		case "br":
 			v = &a.brotli
 		case "gzip":
 			v = &a.gzip
 		}
 	}
-	if v.vary != nil {
-		if old := h["Vary"]; old == nil {
-			h["Vary"] = v.vary // shared; a later append copies it (full slice)
-		} else {
-			h["Vary"] = append(old, v.vary...)
-		}
+	if v.vary {
+		h.AddBytesKV(hVary, vAcceptEncoding)
 	}
-	if status == http.StatusOK {
-		h["Etag"] = v.etag
-		h["Last-Modified"] = a.modH
-		h["Cache-Control"] = cacheFor
-		if notModified(r, a) {
-			w.WriteHeader(http.StatusNotModified)
+	if status == fasthttp.StatusOK {
+		h.SetCanonical(hETag, v.etag)
+		h.SetCanonical(hLastModified, a.modH)
+		h.SetCanonical(hCacheControl, cacheFor)
+		if notModified(&ctx.Request.Header, a) {
+			ctx.SetStatusCode(fasthttp.StatusNotModified)
 			return
 		}
 	} else {
-		h["Cache-Control"] = noStore
+		h.SetCanonical(hCacheControl, noStore)
 	}
-	h["Content-Type"] = a.typeH
+	h.SetContentTypeBytes(a.typeH)
 	if v.encoding != nil {
-		h["Content-Encoding"] = v.encoding
+		h.SetCanonical(hContentEncoding, v.encoding)
 	}
-	h["Content-Length"] = v.length
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(v.body)
-	}
+	ctx.SetStatusCode(status)
+	ctx.Response.SetBodyRaw(v.body)
 }
 
 func suffix(enc string) string {
@@ -172,9 +180,11 @@ func brotliBytes(b []byte, level int) []byte {
 
 // notModified applies If-None-Match (any encoding of this asset matches:
 // they are the same bytes once decoded) or, without it, If-Modified-Since.
-func notModified(r *http.Request, a *asset) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for _, tag := range strings.Split(inm, ",") {
+func notModified(h *fasthttp.RequestHeader, a *asset) bool {
+	if inm := view(h.Peek(fasthttp.HeaderIfNoneMatch)); inm != "" {
+		for rest := inm; rest != ""; {
+			var tag string
+			tag, rest, _ = strings.Cut(rest, ",")
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
 			if tag == "*" {
 				return true
@@ -186,8 +196,8 @@ func notModified(r *http.Request, a *asset) bool {
 		}
 		return false
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-		t, err := http.ParseTime(ims)
+	if ims := h.Peek(fasthttp.HeaderIfModifiedSince); len(ims) != 0 {
+		t, err := http.ParseTime(string(ims))
 		return err == nil && !a.mod.After(t)
 	}
 	return false

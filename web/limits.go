@@ -2,12 +2,12 @@ package web
 
 import (
 	"net"
-	"net/http"
 	"net/netip"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/valyala/fasthttp"
 	"golang.org/x/time/rate"
 
 	"github.com/laphets/resume/internal/admission"
@@ -84,17 +84,14 @@ const maxForwardHops = 16
 // trusted proxy, in which case the forwarding headers are read from the
 // nearest hop back, skipping trusted proxies, to the first address that is
 // not one. Forwarded (RFC 7239) is preferred to X-Forwarded-For.
-func (s *Server) clientAddr(r *http.Request) netip.Addr {
-	peer := netip.Addr{}
-	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
-		peer = ap.Addr().Unmap()
-	}
+func (s *Server) clientAddr(ctx *fasthttp.RequestCtx) netip.Addr {
+	peer := admission.AddrOf(ctx.RemoteAddr())
 	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(peer) {
 		return peer
 	}
-	hops := forwardedFor(r.Header.Values("Forwarded"))
+	hops := forwardedFor(ctx.Request.Header.PeekAll("Forwarded"))
 	if len(hops) == 0 {
-		hops = xForwardedFor(r.Header.Values("X-Forwarded-For"))
+		hops = xForwardedFor(ctx.Request.Header.PeekAll("X-Forwarded-For"))
 	}
 	for i := len(hops) - 1; i >= 0 && i >= len(hops)-maxForwardHops; i-- {
 		a := hops[i]
@@ -109,10 +106,10 @@ func (s *Server) clientAddr(r *http.Request) netip.Addr {
 	return peer
 }
 
-func xForwardedFor(values []string) []netip.Addr {
+func xForwardedFor(values [][]byte) []netip.Addr {
 	var out []netip.Addr
 	for _, v := range values {
-		for _, f := range strings.Split(v, ",") {
+		for f := range strings.SplitSeq(view(v), ",") {
 			out = append(out, parseHop(f))
 		}
 	}
@@ -120,11 +117,11 @@ func xForwardedFor(values []string) []netip.Addr {
 }
 
 // forwardedFor reads the for= of each element of Forwarded headers.
-func forwardedFor(values []string) []netip.Addr {
+func forwardedFor(values [][]byte) []netip.Addr {
 	var out []netip.Addr
 	for _, v := range values {
-		for _, elem := range strings.Split(v, ",") {
-			for _, pair := range strings.Split(elem, ";") {
+		for elem := range strings.SplitSeq(view(v), ",") {
+			for pair := range strings.SplitSeq(elem, ";") {
 				k, val, ok := strings.Cut(strings.TrimSpace(pair), "=")
 				if ok && strings.EqualFold(k, "for") {
 					out = append(out, parseHop(val))
@@ -153,16 +150,19 @@ func parseHop(s string) netip.Addr {
 // limitListener closes, as soon as it is accepted, a connection over the
 // global cap or over the cap of its address. Connections from a trusted
 // proxy count only toward the global cap: they carry many visitors.
+// It also keeps every connection it admitted, for a shutdown that runs
+// out of time to close them.
 type limitListener struct {
 	net.Listener
 	s     *Server
 	mu    sync.Mutex
 	total int
 	per   map[netip.Prefix]int
+	open  map[*limitedConn]struct{}
 }
 
 func newLimitListener(ln net.Listener, s *Server) *limitListener {
-	return &limitListener{Listener: ln, s: s, per: map[netip.Prefix]int{}}
+	return &limitListener{Listener: ln, s: s, per: map[netip.Prefix]int{}, open: map[*limitedConn]struct{}{}}
 }
 
 func (l *limitListener) Accept() (net.Conn, error) {
@@ -181,6 +181,8 @@ func (l *limitListener) admit(c net.Conn) net.Conn {
 	a := admission.AddrOf(c.RemoteAddr())
 	k, perIP := addrKey(a), !l.s.trusted(a)
 	reason := ""
+	lc := &limitedConn{Conn: c}
+	lc.release = func() { l.release(lc, k, perIP) }
 	l.mu.Lock()
 	switch {
 	case l.s.closing.Load():
@@ -194,6 +196,8 @@ func (l *limitListener) admit(c net.Conn) net.Conn {
 		if perIP {
 			l.per[k]++
 		}
+		l.open[lc] = struct{}{}
+		l.s.metrics.conns.Inc()
 	}
 	l.mu.Unlock()
 	if reason != "" {
@@ -201,19 +205,32 @@ func (l *limitListener) admit(c net.Conn) net.Conn {
 		_ = c.Close()
 		return nil
 	}
-	l.s.metrics.conns.Inc()
-	return &limitedConn{Conn: c, release: func() { l.release(k, perIP) }}
+	return lc
 }
 
-func (l *limitListener) release(k netip.Prefix, perIP bool) {
+func (l *limitListener) release(lc *limitedConn, k netip.Prefix, perIP bool) {
 	l.s.metrics.conns.Dec()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	delete(l.open, lc)
 	l.total--
 	if perIP {
 		if l.per[k]--; l.per[k] <= 0 {
 			delete(l.per, k)
 		}
+	}
+}
+
+// closeAll closes every connection still open.
+func (l *limitListener) closeAll() {
+	l.mu.Lock()
+	open := make([]*limitedConn, 0, len(l.open))
+	for lc := range l.open {
+		open = append(open, lc)
+	}
+	l.mu.Unlock()
+	for _, lc := range open {
+		_ = lc.Close()
 	}
 }
 

@@ -1,12 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/laphets/resume/render/html"
 	"github.com/laphets/resume/store"
@@ -37,76 +42,91 @@ const (
 
 // handleMessage takes the contact form's POST: it stores the message and
 // answers with its receipt, or shows the form again with what was wrong.
-// Cross-origin posts (CSRF) are refused before it runs, by the
-// CrossOriginProtection the route is wrapped in.
-func (s *Server) handleMessage(cur func() *renderings) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rg := cur()
-		if rg == nil {
-			unavailable(w)
-			return
+// A cross-origin post (CSRF) is refused first, with 403: Go's
+// CrossOriginProtection judges it from Sec-Fetch-Site, or Origin against
+// Host. A body over maxBody never gets here (413).
+func (s *Server) handleMessage(ctx *fasthttp.RequestCtx, rg *renderings, client netip.Addr) {
+	if err := s.crossOrigin.Check(s.originRequest(ctx)); err != nil {
+		plainError(ctx, err.Error(), fasthttp.StatusForbidden)
+		return
+	}
+	// Only an urlencoded form is read (the page's form is one); anything
+	// else reads as empty fields, which the store refuses in words.
+	var args *fasthttp.Args
+	if bytes.HasPrefix(ctx.Request.Header.ContentType(), formType) {
+		args = ctx.PostArgs()
+	} else {
+		args = &fasthttp.Args{}
+	}
+	form := html.Form{Name: string(args.Peek("name")), Contact: string(args.Peek("contact")), Body: string(args.Peek("message"))}
+	sub := store.Submission{Name: form.Name, Contact: form.Contact, Body: form.Body, Meta: store.Meta{
+		Via:           "web",
+		RemoteAddr:    client.String(),
+		ClientVersion: string(ctx.UserAgent()),
+	}}
+	// Not the request's context: a shutdown must not cut a message off
+	// half stored; the timeout bounds it instead.
+	sctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	id, err := s.messages.Submit(sctx, sub)
+	var inv *store.InvalidError
+	var rl *store.RateLimitError
+	var status int
+	switch {
+	case err == nil:
+		s.metrics.messages.WithLabelValues(messageAccepted).Inc()
+		s.log.Info("message", "remote", sub.Meta.RemoteAddr, "id", id, "via", "web")
+		page, rerr := html.Thanks(rg.resume, s.reps.site, id)
+		s.servePage(ctx, fasthttp.StatusOK, page, rerr)
+		return
+	case errors.As(err, &inv):
+		s.metrics.messages.WithLabelValues(messageInvalid).Inc()
+		form.Error = "The " + inv.Field + " " + inv.Reason + "."
+		status = fasthttp.StatusUnprocessableEntity
+	case errors.As(err, &rl):
+		s.metrics.messages.WithLabelValues(messageRateLimited).Inc()
+		s.log.Info("message refused", "remote", sub.Meta.RemoteAddr, "reason", "rate_"+rl.Scope)
+		ctx.Response.Header.Set("Retry-After", strconv.Itoa(max(int(rl.RetryAfter.Seconds()), 1)))
+		form.Error = "Not sent: " + rl.Error() + "."
+		status = fasthttp.StatusTooManyRequests
+	default:
+		s.metrics.messages.WithLabelValues(messageError).Inc()
+		s.log.LogAttrs(ctx, slog.LevelError, "message store", slog.String("remote", sub.Meta.RemoteAddr), slog.String("err", err.Error()))
+		form.Error = "Not sent: the message could not be saved. Please try again later."
+		status = fasthttp.StatusServiceUnavailable
+	}
+	page, rerr := html.Message(rg.resume, s.reps.site, form)
+	s.servePage(ctx, status, page, rerr)
+}
+
+var formType = []byte("application/x-www-form-urlencoded")
+
+// originRequest is what CrossOriginProtection reads of a request: its
+// method, Host, path, and the two headers it judges by.
+func (s *Server) originRequest(ctx *fasthttp.RequestCtx) *http.Request {
+	h := http.Header{}
+	for _, k := range []string{"Sec-Fetch-Site", "Origin"} {
+		if v := ctx.Request.Header.Peek(k); v != nil {
+			h.Set(k, string(v))
 		}
-		if err := r.ParseForm(); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "the message is too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			http.Error(w, "the form could not be read", http.StatusBadRequest)
-			return
-		}
-		form := html.Form{Name: r.PostForm.Get("name"), Contact: r.PostForm.Get("contact"), Body: r.PostForm.Get("message")}
-		sub := store.Submission{Name: form.Name, Contact: form.Contact, Body: form.Body, Meta: store.Meta{
-			Via:           "web",
-			RemoteAddr:    s.clientAddr(r).String(),
-			ClientVersion: r.UserAgent(),
-		}}
-		ctx, cancel := context.WithTimeout(r.Context(), submitTimeout)
-		defer cancel()
-		id, err := s.messages.Submit(ctx, sub)
-		var inv *store.InvalidError
-		var rl *store.RateLimitError
-		var status int
-		switch {
-		case err == nil:
-			s.metrics.messages.WithLabelValues(messageAccepted).Inc()
-			s.log.Info("message", "remote", sub.Meta.RemoteAddr, "id", id, "via", "web")
-			page, rerr := html.Thanks(rg.resume, s.reps.site, id)
-			s.servePage(w, r, http.StatusOK, page, rerr)
-			return
-		case errors.As(err, &inv):
-			s.metrics.messages.WithLabelValues(messageInvalid).Inc()
-			form.Error = "The " + inv.Field + " " + inv.Reason + "."
-			status = http.StatusUnprocessableEntity
-		case errors.As(err, &rl):
-			s.metrics.messages.WithLabelValues(messageRateLimited).Inc()
-			s.log.Info("message refused", "remote", sub.Meta.RemoteAddr, "reason", "rate_"+rl.Scope)
-			w.Header().Set("Retry-After", strconv.Itoa(max(int(rl.RetryAfter.Seconds()), 1)))
-			form.Error = "Not sent: " + rl.Error() + "."
-			status = http.StatusTooManyRequests
-		default:
-			s.metrics.messages.WithLabelValues(messageError).Inc()
-			s.log.LogAttrs(r.Context(), slog.LevelError, "message store", slog.String("remote", sub.Meta.RemoteAddr), slog.String("err", err.Error()))
-			form.Error = "Not sent: the message could not be saved. Please try again later."
-			status = http.StatusServiceUnavailable
-		}
-		page, rerr := html.Message(rg.resume, s.reps.site, form)
-		s.servePage(w, r, status, page, rerr)
-	})
+	}
+	return &http.Request{
+		Method: string(ctx.Method()),
+		Host:   string(ctx.Host()),
+		URL:    &url.URL{Path: string(ctx.Path())},
+		Header: h,
+	}
 }
 
 // servePage writes a page made for one visitor: never cached.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, status int, page []byte, err error) {
+func (s *Server) servePage(ctx *fasthttp.RequestCtx, status int, page []byte, err error) {
 	if err != nil {
 		s.log.Error("render page", "err", err.Error())
-		unavailable(w)
+		plainError(ctx, "the page could not be rendered", fasthttp.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Type", typeHTML)
-	w.Header().Set("Content-Length", strconv.Itoa(len(page)))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(page)
-	}
+	ctx.Response.Header.SetCanonical(hCacheControl, noStore)
+	ctx.Response.Header.SetContentType(typeHTML)
+	ctx.SetStatusCode(status)
+	ctx.SetBody(page)
 }

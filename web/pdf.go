@@ -1,23 +1,33 @@
 package web
 
 import (
-	"net/http"
 	"sync"
 	"sync/atomic"
 
+	"github.com/valyala/fasthttp"
+
+	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/pdf"
 )
 
 const typePDF = "application/pdf"
 
+// WithPDFs shares the SSH side's PDFs: pdfs returns the PDF cache the SSH
+// side keeps for a résumé, or nil when it keeps none for that one (a
+// reload came between). With it, a content load renders its PDF once for
+// both sides; without it, or on nil, the web side makes its own.
+func WithPDFs(pdfs func(*content.Resume) *pdf.Cache) Option {
+	return func(s *Server) { s.reps.pdfs = pdfs }
+}
+
 // pdfPolicy is the Content-Security-Policy of /resume.pdf.
 const pdfPolicy = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
 
-// pdfs are one résumé's PDFs, rendered on the first request for each
+// pdfSet is one résumé's PDFs, rendered on the first request for each
 // paper (about 20 ms; start-up and a reload never wait for them) and kept
 // as assets with their ETags. The PDF is compressed inside, so it is
 // served as it is.
-type pdfs struct {
+type pdfSet struct {
 	cache *pdf.Cache
 	once  [2]sync.Once
 	asset [2]*asset
@@ -45,36 +55,39 @@ func (rg *renderings) pdfAt(paper pdf.Paper) (*asset, error) {
 	return p.asset[i], p.err[i]
 }
 
+var (
+	hContentDisposition = []byte("Content-Disposition")
+	hCSP                = []byte("Content-Security-Policy")
+	vPDFDisposition     = []byte(`inline; filename="resume.pdf"`)
+	vPDFPolicy          = []byte(pdfPolicy)
+)
+
 // handlePDF serves /resume.pdf, A4 or ?paper=letter: the same bytes as
 // ssh HOST pdf and resume render --format pdf. A résumé the font cannot
 // draw is a 500 whose reason is logged once.
-func handlePDF(cur func() *renderings, s *Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		paper, err := pdf.ParsePaper(r.URL.Query().Get("paper"))
-		if err != nil {
-			http.Error(w, "paper: want a4 or letter, such as /resume.pdf?paper=letter", http.StatusBadRequest)
-			return
+func (s *Server) handlePDF(ctx *fasthttp.RequestCtx) {
+	paper, err := pdf.ParsePaper(string(ctx.QueryArgs().Peek("paper")))
+	if err != nil {
+		plainError(ctx, "paper: want a4 or letter, such as /resume.pdf?paper=letter", fasthttp.StatusBadRequest)
+		return
+	}
+	rg := s.current(ctx)
+	if rg == nil {
+		return
+	}
+	a, err := rg.pdfAt(paper)
+	if err != nil {
+		if !rg.pdf.logged.Swap(true) {
+			s.log.Error("render pdf", "err", err.Error())
 		}
-		rg := cur()
-		if rg == nil {
-			unavailable(w)
-			return
-		}
-		a, err := rg.pdfAt(paper)
-		if err != nil {
-			if !rg.pdf.logged.Swap(true) {
-				s.log.Error("render pdf", "err", err.Error())
-			}
-			http.Error(w, "the PDF could not be made; the server's log says why", http.StatusInternalServerError)
-			return
-		}
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Content-Disposition", `inline; filename="resume.pdf"`)
-		// A browser shows a PDF in its viewer, which the page's policy
-		// (default-src 'none', so object-src 'none') may block; the PDF
-		// has no script or form, and still may not be framed.
-		h.Set("Content-Security-Policy", pdfPolicy)
-		a.serve(w, r, http.StatusOK)
-	})
+		plainError(ctx, "the PDF could not be made; the server's log says why", fasthttp.StatusInternalServerError)
+		return
+	}
+	h := &ctx.Response.Header
+	h.SetCanonical(hContentDisposition, vPDFDisposition)
+	// A browser shows a PDF in its viewer, which the page's policy
+	// (default-src 'none', so object-src 'none') may block; the PDF
+	// has no script or form, and still may not be framed.
+	h.SetCanonical(hCSP, vPDFPolicy)
+	serveDocument(ctx, a)
 }

@@ -1,9 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/render/pdf"
@@ -81,5 +86,47 @@ func TestPDFReloadAndFailure(t *testing.T) {
 	}
 	if resp, body := get(t, ts.url+"/resume.pdf"); resp.StatusCode != http.StatusOK || string(body) != string(want) {
 		t.Errorf("after a reload: %d, not the new résumé's PDF", resp.StatusCode)
+	}
+}
+
+// TestPDFShared: with WithPDFs the web side serves the SSH side's PDF
+// bytes themselves (rendered once for both); when that side keeps no
+// cache for the résumé, it renders its own.
+func TestPDFShared(t *testing.T) {
+	r := content.Default()
+	shared := pdf.NewCache(r, nil)
+	want, err := shared.Render(pdf.A4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		cache *pdf.Cache
+		same  bool
+	}{"shared": {shared, true}, "none kept": {nil, false}} {
+		t.Run(name, func(t *testing.T) {
+			var asked *content.Resume
+			s, err := New(testConfig(), slog.New(slog.DiscardHandler), func() *content.Resume { return r }, prometheus.NewRegistry(),
+				WithPDFs(func(got *content.Resume) *pdf.Cache { asked = got; return c.cache }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if asked != r {
+				t.Fatalf("asked for the PDFs of %p, want the résumé served (%p)", asked, r)
+			}
+			rg, err := s.reps.get(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := rg.pdfAt(pdf.A4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a.raw, want) {
+				t.Fatal("the PDF served is not Render's")
+			}
+			if same := unsafe.SliceData(a.raw) == unsafe.SliceData(want); same != c.same {
+				t.Errorf("the web served the shared cache's bytes: %v, want %v", same, c.same)
+			}
+		})
 	}
 }

@@ -24,7 +24,7 @@ type renderings struct {
 	ssh      *asset // how to connect over SSH
 	message  *asset // the contact form alone, when there is one
 	notFound *asset
-	pdf      pdfs // rendered on first request
+	pdf      pdfSet // rendered on first request
 
 	// widths holds /resume.txt?width=N as visitors ask for them, each
 	// rendered and compressed once, up to maxWidths of them.
@@ -39,6 +39,8 @@ type representations struct {
 	site html.Site
 	ssh  html.SSHInfo
 	font *pdf.Font // the PDF's; nil for the Go fonts
+	// pdfs gives the SSH side's PDF cache of a résumé, or nil (WithPDFs).
+	pdfs func(*content.Resume) *pdf.Cache
 	cur  atomic.Pointer[renderings]
 	mu   sync.Mutex      // one build at a time
 	bad  *content.Resume // the résumé whose build failed last, guarded by mu
@@ -93,6 +95,13 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render json: %w", err)
 	}
+	var pdfs *pdf.Cache
+	if rs.pdfs != nil {
+		pdfs = rs.pdfs(r)
+	}
+	if pdfs == nil {
+		pdfs = pdf.NewCache(r, rs.font)
+	}
 	out := &renderings{
 		resume:   r,
 		page:     newAsset(typeHTML, page, mod),
@@ -102,7 +111,7 @@ func (rs *representations) build(r *content.Resume) (*renderings, error) {
 		ssh:      newAsset(typeHTML, sshPage, mod),
 		notFound: newAsset(typeHTML, nf, mod),
 		message:  newAsset(typeHTML, msgPage, mod),
-		pdf:      pdfs{cache: pdf.NewCache(r, rs.font)},
+		pdf:      pdfSet{cache: pdfs},
 		widths:   map[int]*asset{},
 		mod:      mod,
 	}

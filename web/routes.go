@@ -1,64 +1,167 @@
 package web
 
 import (
-	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/valyala/fasthttp"
 
 	"github.com/laphets/resume/render/html"
 	"github.com/laphets/resume/render/text"
 )
 
-// Handler is the whole HTTP side: the routes inside the middleware. Read
-// the chain from the outside in.
-func (s *Server) Handler() http.Handler {
-	var h http.Handler = s.routes()
-	// 4, innermost: per-address request rate (429 over it), and the body
-	// limit.
-	h = s.limitRequests(h)
-	// 3: the headers every response carries, 404, 405 and 429 included,
-	// set before anything below writes.
-	h = secureHeaders(h)
-	// 2: the access log and the request metrics, with the route's pattern.
-	h = s.observe(h)
-	return s.recoverPanics(h)
-}
+// Route labels: the resume_http_requests_total "route" of each route, in
+// the shape of Go's ServeMux patterns (what they were before the server
+// moved to fasthttp, so that dashboards keep working).
+const (
+	routeIndex       = "GET /{$}"
+	routeText        = "GET /resume.txt"
+	routeMarkdown    = "GET /resume.md"
+	routeJSON        = "GET /resume.json"
+	routePDF         = "GET /resume.pdf"
+	routeSSH         = "GET /ssh"
+	routeMessageForm = "GET /message"
+	routeMessagePost = "POST /message"
+	routeRobots      = "GET /robots.txt"
+	routeFaviconSVG  = "GET /favicon.svg"
+	routeFaviconICO  = "GET /favicon.ico"
+	routeNotFound    = "GET /"
+	routeNone        = "none" // refused before routing, 405, or a request fasthttp could not read
+)
 
-// routes maps every path to its handler, in one place.
-func (s *Server) routes() *http.ServeMux {
-	mux := http.NewServeMux()
-	cur := s.current
-	mux.Handle("GET /{$}", handleIndex(cur))
-	mux.Handle("GET /resume.txt", handleText(cur))
-	mux.Handle("GET /resume.md", handleAsset(cur, func(r *renderings) *asset { return r.markdown }))
-	mux.Handle("GET /resume.json", handleAsset(cur, func(r *renderings) *asset { return r.json }))
-	mux.Handle("GET /resume.pdf", handlePDF(cur, s))
-	mux.Handle("GET /ssh", handleAsset(cur, func(r *renderings) *asset { return r.ssh }))
-	if s.messages != nil {
-		mux.Handle("GET /message", handleAsset(cur, func(r *renderings) *asset { return r.message }))
-		// A post from another site's page (CSRF) gets 403 here: Go's
-		// check of Sec-Fetch-Site, or of Origin against Host.
-		mux.Handle("POST /message", http.NewCrossOriginProtection().Handler(s.handleMessage(cur)))
+// Handler is the whole HTTP side as fasthttp calls it: one function per
+// request. Read it top to bottom; each step was a net/http middleware
+// before, and the order is the same:
+//
+//  1. recover a panic into a 500 and count it; then log the request and
+//     count it by route and status (deferred, so they see what was
+//     written);
+//  2. the headers every response carries, 404, 405 and 429 included;
+//  3. the per-address request rate (429 over it); the body limit is the
+//     server's, before any of this runs;
+//  4. the route.
+func (s *Server) Handler() fasthttp.RequestHandler { return s.serve }
+
+func (s *Server) serve(ctx *fasthttp.RequestCtx) {
+	client := s.clientAddr(ctx)
+	route := routeNone
+	defer s.finish(ctx, client, &route)
+	secureHeaders(ctx)
+	if !s.limiter.allow(client, ctx.Time()) {
+		s.metrics.refusals.WithLabelValues(refuseRate).Inc()
+		ctx.Response.Header.SetCanonical(hRetryAfter, vOne)
+		plainError(ctx, "too many requests from your address; please wait a moment", fasthttp.StatusTooManyRequests)
+		return
 	}
-	mux.Handle("GET /robots.txt", handleStatic(robots))
-	mux.Handle("GET /favicon.svg", handleStatic(favicon))
-	mux.Handle("GET /favicon.ico", handleStatic(favicon))
-	// Everything else is a plain 404; any other method on any path is
-	// refused by the mux with 405 and an Allow header.
-	mux.Handle("GET /", handleNotFound(cur))
-	return mux
+	route = s.route(ctx, client)
 }
 
-// varyNegotiated is the Vary of a negotiated response, shared by every
-// request: a full slice, so appending to it copies.
-var varyNegotiated = []string{"Accept, User-Agent"}
+var (
+	hRetryAfter = []byte("Retry-After")
+	hAllow      = []byte("Allow")
+	vOne        = []byte("1")
+	allowGet    = []byte("GET, HEAD")
+	allowPost   = []byte("GET, HEAD, POST")
+)
 
-// current returns the renderings of the résumé being served now, or nil
-// when there are none (the first build failed).
-func (s *Server) current() *renderings {
+// route maps every path to its handler, in one place, and returns the
+// route's label. GET and HEAD reach every path; POST only /message, and
+// only with a message store; any other method on any path is 405 with an
+// Allow header.
+func (s *Server) route(ctx *fasthttp.RequestCtx, client netip.Addr) string {
+	path := view(ctx.Path())
+	form := s.messages != nil && path == "/message"
+	if !ctx.IsGet() && !ctx.IsHead() {
+		if form && ctx.IsPost() {
+			if rg := s.current(ctx); rg != nil {
+				s.handleMessage(ctx, rg, client)
+			}
+			return routeMessagePost
+		}
+		methodNotAllowed(ctx, form)
+		return routeNone
+	}
+	switch path {
+	case "/robots.txt":
+		robots.serve(ctx, fasthttp.StatusOK)
+		return routeRobots
+	case "/favicon.svg":
+		favicon.serve(ctx, fasthttp.StatusOK)
+		return routeFaviconSVG
+	case "/favicon.ico":
+		favicon.serve(ctx, fasthttp.StatusOK)
+		return routeFaviconICO
+	case "/resume.txt":
+		handleText(ctx, s.current)
+		return routeText
+	case "/resume.pdf":
+		s.handlePDF(ctx)
+		return routePDF
+	}
+	rg := s.current(ctx)
+	if rg == nil {
+		return routeNone
+	}
+	switch {
+	case path == "/":
+		handleIndex(ctx, rg)
+		return routeIndex
+	case path == "/resume.md":
+		serveDocument(ctx, rg.markdown)
+		return routeMarkdown
+	case path == "/resume.json":
+		serveDocument(ctx, rg.json)
+		return routeJSON
+	case path == "/ssh":
+		rg.ssh.serve(ctx, fasthttp.StatusOK)
+		return routeSSH
+	case form:
+		rg.message.serve(ctx, fasthttp.StatusOK)
+		return routeMessageForm
+	}
+	// Everything else is a plain 404.
+	if negotiate(&ctx.Request.Header) != typeHTML {
+		plainError(ctx, notFoundText, fasthttp.StatusNotFound)
+	} else {
+		rg.notFound.serve(ctx, fasthttp.StatusNotFound)
+	}
+	return routeNotFound
+}
+
+const notFoundText = "404 not found: the résumé is at /, /resume.txt, /resume.md, /resume.pdf and /resume.json"
+
+// methodNotAllowed answers a method the path does not take, as Go's
+// ServeMux did.
+func methodNotAllowed(ctx *fasthttp.RequestCtx, post bool) {
+	allow := allowGet
+	if post {
+		allow = allowPost
+	}
+	ctx.Response.Header.SetCanonical(hAllow, allow)
+	plainError(ctx, "Method Not Allowed", fasthttp.StatusMethodNotAllowed)
+}
+
+// plainError answers with one line of text, as http.Error does.
+func plainError(ctx *fasthttp.RequestCtx, msg string, status int) {
+	ctx.Response.Header.SetContentType(typeText)
+	ctx.SetStatusCode(status)
+	ctx.SetBodyString(msg + "\n")
+}
+
+// varyNegotiated is the Vary of a negotiated response.
+var varyNegotiated = []byte("Accept, User-Agent")
+
+// current returns the renderings of the résumé being served now; when
+// there are none (the first build failed) it answers 500 itself and
+// returns nil.
+func (s *Server) current(ctx *fasthttp.RequestCtx) *renderings {
 	rg, err := s.reps.get(s.source())
 	if err != nil {
 		s.log.Error("render content for the web, serving the previous rendering", "err", err.Error())
+	}
+	if rg == nil {
+		plainError(ctx, "the résumé could not be rendered", fasthttp.StatusInternalServerError)
 	}
 	return rg
 }
@@ -68,85 +171,43 @@ var (
 	favicon = newAsset(typeSVG, html.Favicon(), startTime)
 )
 
-func handleStatic(a *asset) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, http.StatusOK) })
-}
-
-func unavailable(w http.ResponseWriter) {
-	http.Error(w, "the résumé could not be rendered", http.StatusInternalServerError)
-}
-
-// handleAsset serves one representation of the current résumé.
-func handleAsset(cur func() *renderings, pick func(*renderings) *asset) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rg := cur()
-		if rg == nil {
-			unavailable(w)
-			return
-		}
-		a := pick(rg)
-		if a.typ != typeHTML {
-			// Machines elsewhere may read the document, as curl may.
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-		}
-		a.serve(w, r, http.StatusOK)
-	})
+// serveDocument serves a representation machines read: other sites' pages
+// may fetch it, as curl may.
+func serveDocument(ctx *fasthttp.RequestCtx, a *asset) {
+	ctx.Response.Header.SetCanonical(hAllowOrigin, vAny)
+	a.serve(ctx, fasthttp.StatusOK)
 }
 
 // handleIndex serves the page to browsers, and text (or JSON, if that is
 // all the client accepts) to everything else.
-func handleIndex(cur func() *renderings) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rg := cur()
-		if rg == nil {
-			unavailable(w)
-			return
-		}
-		w.Header()["Vary"] = varyNegotiated
-		a := rg.page
-		switch negotiate(r) {
-		case typeText:
-			a = rg.text
-		case typeJSON:
-			a = rg.json
-		}
-		a.serve(w, r, http.StatusOK)
-	})
+func handleIndex(ctx *fasthttp.RequestCtx, rg *renderings) {
+	ctx.Response.Header.SetCanonical(hVary, varyNegotiated)
+	a := rg.page
+	switch negotiate(&ctx.Request.Header) {
+	case typeText:
+		a = rg.text
+	case typeJSON:
+		a = rg.json
+	}
+	a.serve(ctx, fasthttp.StatusOK)
 }
 
 // handleText serves /resume.txt, at ?width=N columns if asked (the range
 // ssh host text accepts).
-func handleText(cur func() *renderings) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		width := text.DefaultWidth
-		if v := r.URL.Query().Get("width"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < text.MinWidth || n > text.MaxWidth {
-				http.Error(w, "width: want a number of columns from "+strconv.Itoa(text.MinWidth)+
-					" to "+strconv.Itoa(text.MaxWidth)+", such as /resume.txt?width=100", http.StatusBadRequest)
-				return
-			}
-			width = n
-		}
-		rg := cur()
-		if rg == nil {
-			unavailable(w)
+func handleText(ctx *fasthttp.RequestCtx, cur func(*fasthttp.RequestCtx) *renderings) {
+	width := text.DefaultWidth
+	if v := ctx.QueryArgs().Peek("width"); v != nil {
+		n, err := strconv.Atoi(view(v))
+		if err != nil || n < text.MinWidth || n > text.MaxWidth {
+			plainError(ctx, "width: want a number of columns from "+strconv.Itoa(text.MinWidth)+
+				" to "+strconv.Itoa(text.MaxWidth)+", such as /resume.txt?width=100", fasthttp.StatusBadRequest)
 			return
 		}
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		rg.textAt(width).serve(w, r, http.StatusOK)
-	})
-}
-
-func handleNotFound(cur func() *renderings) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rg := cur()
-		if rg == nil || negotiate(r) != typeHTML {
-			http.Error(w, "404 not found: the résumé is at /, /resume.txt, /resume.md, /resume.pdf and /resume.json", http.StatusNotFound)
-			return
-		}
-		rg.notFound.serve(w, r, http.StatusNotFound)
-	})
+		width = n
+	}
+	if rg := cur(ctx); rg != nil {
+		serveDocument(ctx, rg.textAt(width))
+	}
 }
 
 // textClients are User-Agent prefixes of programs that show text, not
@@ -160,8 +221,14 @@ var textClients = []string{
 // that prefers text/plain, or for a known text client that does not ask
 // for HTML; JSON for a client that prefers JSON to both. It allocates
 // nothing for a browser's request: it runs on every one.
-func negotiate(r *http.Request) string {
-	w := acceptWeights(r.Header.Get("Accept"))
+func negotiate(h *fasthttp.RequestHeader) string {
+	accept := view(h.Peek(fasthttp.HeaderAccept))
+	if strings.HasPrefix(accept, "text/html,") {
+		// A browser's: HTML named first, at q=1, which nothing can
+		// outweigh.
+		return typeHTML
+	}
+	w := acceptWeights(accept)
 	switch {
 	case w.text.set && w.text.q > w.html.q && w.text.q >= w.json.q:
 		return typeText
@@ -170,7 +237,7 @@ func negotiate(r *http.Request) string {
 	case w.html.set && w.html.q > 0:
 		return typeHTML
 	}
-	ua := r.UserAgent()
+	ua := view(h.UserAgent())
 	if strings.HasPrefix(ua, "Mozilla/") && !strings.Contains(ua, "PowerShell") {
 		return typeHTML // a browser, the common case
 	}

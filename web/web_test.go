@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/valyala/fasthttp"
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/testutil"
@@ -538,12 +540,14 @@ func TestClientAddr(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, _ := http.NewRequest("GET", "/", nil)
-			r.RemoteAddr = c.remote
+			var req fasthttp.Request
+			req.SetRequestURI("/")
 			for i := 0; i+1 < len(c.header); i += 2 {
-				r.Header.Set(c.header[i], c.header[i+1])
+				req.Header.Set(c.header[i], c.header[i+1])
 			}
-			if got := s.clientAddr(r).String(); got != c.want {
+			var ctx fasthttp.RequestCtx
+			ctx.Init(&req, net.TCPAddrFromAddrPort(netip.MustParseAddrPort(c.remote)), nil)
+			if got := s.clientAddr(&ctx).String(); got != c.want {
 				t.Errorf("clientAddr = %s, want %s", got, c.want)
 			}
 		})
@@ -612,5 +616,99 @@ func TestConfigValidate(t *testing.T) {
 	c.PublicURL = "https://resume.example.com/"
 	if err := c.Validate(); err != nil || c.PublicURL != "https://resume.example.com" {
 		t.Errorf("trailing slash: %v, %q", err, c.PublicURL)
+	}
+}
+
+// TestHeadersTooLarge: headers over the limit get 431, with the headers
+// every response carries, and the connection is closed.
+func TestHeadersTooLarge(t *testing.T) {
+	ts := start(t, testConfig())
+	resp, body := get(t, ts.url+"/", "X-Filler", strings.Repeat("a", DefaultMaxHeaderBytes))
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("%d bytes of headers: %d %q, want 431", DefaultMaxHeaderBytes, resp.StatusCode, body)
+	}
+	checkSecurityHeaders(t, "431", resp)
+	// Just under the limit is served.
+	if resp, _ := get(t, ts.url+"/", "X-Filler", strings.Repeat("a", DefaultMaxHeaderBytes/2)); resp.StatusCode != 200 {
+		t.Errorf("%d bytes of headers: %d", DefaultMaxHeaderBytes/2, resp.StatusCode)
+	}
+}
+
+// TestHeadMatchesGet: HEAD gives GET's headers, its length included, and
+// no body.
+func TestHeadMatchesGet(t *testing.T) {
+	ts := start(t, testConfig())
+	for _, path := range []string{"/", "/resume.txt", "/resume.pdf", "/nope"} {
+		g, body := get(t, ts.url+path, "User-Agent", browserUA, "Accept-Encoding", "gzip")
+		h, hb := do(t, http.MethodHead, ts.url+path, nil, "User-Agent", browserUA, "Accept-Encoding", "gzip")
+		if h.StatusCode != g.StatusCode || len(hb) != 0 || h.ContentLength != int64(len(body)) ||
+			h.Header.Get("ETag") != g.Header.Get("ETag") || h.Header.Get("Content-Encoding") != g.Header.Get("Content-Encoding") {
+			t.Errorf("HEAD %s: %d, %d bytes, length %d, ETag %q; GET: %d, %d bytes, ETag %q", path,
+				h.StatusCode, len(hb), h.ContentLength, h.Header.Get("ETag"), g.StatusCode, len(body), g.Header.Get("ETag"))
+		}
+	}
+}
+
+// TestShutdownClosesWhatIsLeft: a shutdown waits for requests in flight
+// only until its context ends, then closes every connection, even one
+// still sending its headers with a long header timeout left.
+func TestShutdownClosesWhatIsLeft(t *testing.T) {
+	cfg := testConfig()
+	cfg.ReadHeaderTimeout = time.Minute
+	ts := &testServer{log: &testutil.Buffer{}}
+	ts.cur.Store(content.Default())
+	s, err := New(cfg, slog.New(slog.DiscardHandler), ts.cur.Load, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	// A whole request first, so the connection is surely being served,
+	// then half of the next one.
+	if _, err := io.WriteString(c, "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if d := time.Since(began); d > 10*time.Second {
+		t.Errorf("shutdown took %v with a minute's header timeout left", d)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := br.ReadByte(); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the connection is still open after the shutdown: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	// Serving again after a shutdown returns at once.
+	ln2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Serve(ln2); err != nil {
+		t.Errorf("serve after shutdown: %v", err)
 	}
 }

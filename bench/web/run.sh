@@ -43,11 +43,19 @@ mkdir -p "$tmp/www"
 chmod 755 "$tmp" # nginx's workers run as another user
 ua="Mozilla/5.0 (X11; Linux x86_64) bench"
 for _ in $(seq 1 100); do
-  curl -sf -H 'Accept-Encoding: gzip' -A "$ua" -o "$tmp/www/index.html.gz" "http://127.0.0.1:$OURS_PORT/" && break
+  curl -sf -H 'Accept-Encoding: gzip' -A "$ua" -D "$tmp/headers" -o "$tmp/www/index.html.gz" "http://127.0.0.1:$OURS_PORT/" && break
   sleep 0.1
 done
 [ -s "$tmp/www/index.html.gz" ] || { echo "bench/web: resume did not answer" >&2; exit 1; }
 chmod 644 "$tmp/www/index.html.gz"
+
+# nginx sends the same response: the body, and every header resume sends
+# but those nginx makes itself (Date, the length, ETag, Last-Modified) and
+# the type and encoding set below. Values are double-quoted for nginx.
+extra=$(tr -d '\r' <"$tmp/headers" | awk -F': ' 'NR > 1 && NF > 1 &&
+  tolower($1) !~ /^(date|content-type|content-length|content-encoding|etag|last-modified)$/ {
+    v = substr($0, length($1) + 3); gsub(/["\\$]/, "\\\\&", v)
+    printf "      add_header %s \"%s\";\n", $1, v }')
 
 cat >"$tmp/nginx.conf" <<CONF
 worker_processes auto;
@@ -70,7 +78,7 @@ http {
     location = / {
       default_type "text/html; charset=utf-8";
       add_header Content-Encoding gzip;
-      add_header Vary Accept-Encoding;
+$extra
       try_files /index.html.gz =404;
     }
   }
@@ -86,6 +94,8 @@ cmp -s "$tmp/www/index.html.gz" <(curl -sf -H 'Accept-Encoding: gzip' "http://12
   { echo "bench/web: nginx does not serve the same bytes" >&2; exit 1; }
 
 bytes=$(wc -c <"$tmp/www/index.html.gz")
+hdr() { curl -s -o /dev/null -D - -H 'Accept-Encoding: gzip' -A "$ua" "http://127.0.0.1:$1/" | tr -d '\r' | wc -c; }
+echo "response headers: resume $(hdr "$OURS_PORT") bytes, nginx $(hdr "$NGINX_PORT") bytes"
 echo "page: $bytes bytes gzip; wrk -t$THREADS -c$CONNS -d$DURATION; $(nproc) CPUs"
 printf '%-8s %-6s %12s %10s %10s\n' server round 'requests/s' p50 p99
 run() {

@@ -151,7 +151,7 @@ SIGHUP reloads the content file.`,
 			webCfg.PDFFont = srv.PDFFont()
 			// The web side serves the résumé the SSH side loaded, and
 			// renders again when a reload swaps it.
-			ws, err := web.New(webCfg, logger, srv.Resume, srv.Registry(), web.WithMessages(st))
+			ws, err := web.New(webCfg, logger, srv.Resume, srv.Registry(), web.WithMessages(st), web.WithPDFs(srv.PDFCache))
 			if err != nil {
 				return err
 			}

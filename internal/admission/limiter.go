@@ -147,13 +147,6 @@ func (l *Limiter) sweep(now time.Time) {
 	}
 }
 
-// Len is the number of addresses in the table.
-func (l *Limiter) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.m)
-}
-
 // AddrOf returns the IP address of a net.Addr, or the zero Addr.
 func AddrOf(a net.Addr) netip.Addr {
 	switch a := a.(type) {
@@ -168,12 +161,4 @@ func AddrOf(a net.Addr) netip.Addr {
 		return netip.Addr{}
 	}
 	return ap.Addr().Unmap()
-}
-
-// Tracks reports whether the table has an entry for a's key.
-func (l *Limiter) Tracks(a netip.Addr) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, ok := l.m[Key(a)]
-	return ok
 }

@@ -43,6 +43,16 @@ func Short(s string, limit int) string {
 	return s[:cut] + "…"
 }
 
+// Clip shortens s to at most n characters (runes), the last of them an
+// ellipsis when it cut, for a column or a summary line. It does not make s
+// inert: clip text that Clean, Line or Allow has already made safe.
+func Clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:max(n-1, 0)]) + "…"
+	}
+	return s
+}
+
 // Scanner states.
 const (
 	ground   = iota

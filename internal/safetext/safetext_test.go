@@ -128,6 +128,26 @@ func TestShort(t *testing.T) {
 	}
 }
 
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"a longer line", 5, "a lo…"},
+		{"日本語のテキスト", 4, "日本語…"},
+		{"", 3, ""},
+		{"ab", 1, "…"},
+		{"ab", 0, "…"},
+	} {
+		if got := Clip(tt.in, tt.n); got != tt.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
 func TestAllow(t *testing.T) {
 	tests := []struct {
 		name, in, want string

@@ -38,7 +38,6 @@ func Favicon() []byte { return faviconSVG }
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"paragraphs": paragraphs,
-	"showURL":    showURL,
 	"linkURL":    linkURL,
 	"displayURL": content.DisplayURL,
 	"markup":     content.Markup,
@@ -254,7 +253,7 @@ func description(r *content.Resume) string {
 			d = "The résumé of " + name + "."
 		}
 	}
-	d = strings.Join(strings.Fields(d), " ")
+	d = content.OneLine(d)
 	if len(d) <= maxDescription {
 		return d
 	}
@@ -280,28 +279,7 @@ func currentWork(r *content.Resume) (content.Work, bool) {
 
 // paragraphs reads a summary's inline markup and splits it into
 // paragraphs, as the text renderer does: one per non-blank line.
-func paragraphs(s string) [][]content.Span {
-	var out [][]content.Span
-	var cur []content.Span
-	flush := func() {
-		for _, sp := range cur {
-			if strings.TrimSpace(sp.Text) != "" {
-				out = append(out, cur)
-				break
-			}
-		}
-		cur = nil
-	}
-	for _, sp := range content.Markup(s) {
-		if sp.Text == "\n" {
-			flush()
-			continue
-		}
-		cur = append(cur, sp)
-	}
-	flush()
-	return out
-}
+func paragraphs(s string) [][]content.Span { return content.Paragraphs(content.Markup(s)) }
 
 // linkable says whether an entry's URL is absolute, and so a link; one
 // content.Link could not make so is shown as written.
@@ -318,10 +296,4 @@ func linkURL(u string) any {
 		return template.URL(u) //nolint:gosec // digits and punctuation only
 	}
 	return u
-}
-
-// showURL says whether a contact's link target says more than its value,
-// so print shows it after the value.
-func showURL(c content.Contact) bool {
-	return c.URL != "" && c.URL != c.Value && !strings.HasPrefix(c.URL, "mailto:") && !strings.HasPrefix(c.URL, "tel:")
 }

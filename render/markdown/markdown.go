@@ -126,10 +126,8 @@ func mdJoin(items []string) string {
 // markup (see mdMarkup).
 func mdBlock(s string) string {
 	var b strings.Builder
-	for _, line := range lines(content.Markup(s)) {
-		if para := mdSpans(line); para != "" {
-			b.WriteString(para + "\n\n")
-		}
+	for _, para := range content.Paragraphs(content.Markup(s)) {
+		b.WriteString(mdSpans(para) + "\n\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
@@ -138,26 +136,12 @@ func mdBlock(s string) string {
 // content.Markup) as CommonMark on one line: emphasis, code and links kept,
 // everything else escaped.
 func mdMarkup(s string) string {
-	var parts []string
-	for _, line := range lines(content.Markup(s)) {
-		if l := mdSpans(line); l != "" {
-			parts = append(parts, l)
-		}
+	paras := content.Paragraphs(content.Markup(s))
+	parts := make([]string, len(paras))
+	for i, line := range paras {
+		parts[i] = mdSpans(line)
 	}
 	return strings.Join(parts, " ")
-}
-
-// lines splits spans at line breaks.
-func lines(spans []content.Span) [][]content.Span {
-	out := [][]content.Span{nil}
-	for _, sp := range spans {
-		if sp.Text == "\n" {
-			out = append(out, nil)
-			continue
-		}
-		out[len(out)-1] = append(out[len(out)-1], sp)
-	}
-	return out
 }
 
 func mdSpans(spans []content.Span) string {
@@ -169,16 +153,16 @@ func mdSpans(spans []content.Span) string {
 		}
 		core := strings.TrimSpace(text)
 		if core == "" {
-			b.WriteString(oneLine(text) + strings.Repeat(" ", min(len(text), 1)))
+			b.WriteString(content.OneLine(text) + strings.Repeat(" ", min(len(text), 1)))
 			continue
 		}
 		lead := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
 		trail := text[len(strings.TrimRight(text, " \t")):]
 		var m string
 		if sp.Code {
-			m = mdCode(oneLine(core))
+			m = mdCode(content.OneLine(core))
 		} else {
-			m = mdEscaper.Replace(oneLine(core))
+			m = mdEscaper.Replace(content.OneLine(core))
 		}
 		if sp.Emph {
 			m = "*" + m + "*"
@@ -187,7 +171,7 @@ func mdSpans(spans []content.Span) string {
 			m = "**" + m + "**"
 		}
 		if sp.URL != "" && linkable(sp.URL) {
-			m = "[" + m + "](" + mdURL.Replace(oneLine(sp.URL)) + ")"
+			m = "[" + m + "](" + mdURL.Replace(content.OneLine(sp.URL)) + ")"
 		}
 		if lead != "" {
 			b.WriteByte(' ')
@@ -197,7 +181,7 @@ func mdSpans(spans []content.Span) string {
 			b.WriteByte(' ')
 		}
 	}
-	return mdLineStart(strings.TrimSpace(strings.Join(strings.Fields(b.String()), " ")))
+	return mdLineStart(content.OneLine(b.String()))
 }
 
 // mdCode writes a code span, with enough backticks around it.
@@ -221,7 +205,7 @@ var mdEscaper = strings.NewReplacer(
 // characters get a backslash, and a line that would start a list or a
 // heading does not.
 func mdInline(s string) string {
-	return mdLineStart(mdEscaper.Replace(oneLine(s)))
+	return mdLineStart(mdEscaper.Replace(content.OneLine(s)))
 }
 
 // mdLineStart escapes what would start a list or a heading at the start of
@@ -251,7 +235,7 @@ func mdLink(text, url string) string {
 	if !linkable(url) {
 		return mdInline(text)
 	}
-	return "[" + mdInline(text) + "](" + mdURL.Replace(oneLine(url)) + ")"
+	return "[" + mdInline(text) + "](" + mdURL.Replace(content.OneLine(url)) + ")"
 }
 
 // linkable reports whether url may become a link: only the schemes a
@@ -268,5 +252,3 @@ func linkable(url string) bool {
 
 var mdURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E",
 	"[", "%5B", "]", "%5D", `\`, "%5C", "`", "%60")
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

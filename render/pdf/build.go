@@ -56,7 +56,7 @@ func (d *doc) build(r *content.Resume) {
 	for _, sec := range secs[1:] {
 		if facts(sec) {
 			for _, e := range sec.Entries {
-				d.factCol = max(d.factCol, d.measure(stTitle, oneLine(e.Title)))
+				d.factCol = max(d.factCol, d.measure(stTitle, content.OneLine(e.Title)))
 			}
 		}
 	}
@@ -77,10 +77,10 @@ func (d *doc) full(lh float64) frame { return frame{0, d.width, 0, d.width, lh} 
 // header is the name, the label, the contacts and the summary.
 func (d *doc) header(over content.Entry, contacts []content.Contact) {
 	b := &block{}
-	if name := oneLine(over.Title); name != "" {
+	if name := content.OneLine(over.Title); name != "" {
 		b.addLines(d.wrap([]run{{st: style{faceBold, nameSize, ink}, text: name}}, d.full(nameSize*1.2)))
 	}
-	if label := oneLine(over.Subtitle); label != "" {
+	if label := content.OneLine(over.Subtitle); label != "" {
 		b.addLines(d.wrap([]run{{st: style{faceRegular, labelSize, muted}, text: label}}, d.full(labelSize*1.4)))
 	}
 	if len(contacts) > 0 {
@@ -111,7 +111,7 @@ func contactRuns(c content.Contact) []run {
 	if c.URL != "" {
 		st.color = accent
 	}
-	value := oneLine(c.Value)
+	value := content.OneLine(c.Value)
 	switch c.Label {
 	case "Email", "Phone", "Location":
 		return []run{{st: st, text: value, link: c.URL}}
@@ -119,13 +119,13 @@ func contactRuns(c content.Contact) []run {
 		return []run{{st: st, text: content.DisplayURL(value), link: c.URL}}
 	}
 	label := style{faceRegular, smallSize + 0.7, muted}
-	return []run{{st: label, text: oneLine(c.Label) + " "}, {st: st, text: value, link: c.URL}}
+	return []run{{st: label, text: content.OneLine(c.Label) + " "}, {st: st, text: value, link: c.URL}}
 }
 
 // section is a heading kept with the first entry, then the entries.
 func (d *doc) section(sec content.Section) {
 	h := &block{spaceBefore: sectionGap, keepWithNext: true, bookmark: sec.Title}
-	h.addLines(d.wrap([]run{{st: stHeading, text: oneLine(sec.Title)}}, d.full(headingSize*1.25)))
+	h.addLines(d.wrap([]run{{st: stHeading, text: content.OneLine(sec.Title)}}, d.full(headingSize*1.25)))
 	h.items = append(h.items, item{h: 3, rule: true})
 	h.space(4)
 	d.add(h)
@@ -184,7 +184,7 @@ func factRuns(e content.Entry) []run {
 			runs = append(runs, run{st: stSep, text: text})
 		}
 	}
-	if s := oneLine(e.Subtitle); s != "" {
+	if s := content.OneLine(e.Subtitle); s != "" {
 		runs = append(runs, run{st: stSub, text: s})
 	}
 	if len(e.Tiers) > 0 {
@@ -220,7 +220,7 @@ func factRuns(e content.Entry) []run {
 // entry lays out a job, a degree, a project: the heading lines, keywords,
 // link, prose and bullets.
 func (d *doc) entry(b *block, e content.Entry) {
-	title, sub := oneLine(e.Title), oneLine(e.Subtitle)
+	title, sub := content.OneLine(e.Title), content.OneLine(e.Subtitle)
 	if title == "" {
 		title, sub = sub, ""
 	}
@@ -299,39 +299,19 @@ func (d *doc) paragraphs(b *block, text string, fr frame, lead ...run) {
 // markupParagraphs reads s's inline markup into runs in base's size and
 // colour, split into paragraphs at its line breaks; blank ones are dropped.
 func markupParagraphs(s string, base style) [][]run {
-	var (
-		out [][]run
-		cur []run
-	)
-	flush := func() {
-		if !runsEmpty(cur) {
-			out = append(out, cur)
-		}
-		cur = nil
-	}
-	for _, r := range markupRuns(s, base) {
-		if r.newline {
-			flush()
-			continue
-		}
-		for i, part := range strings.Split(r.text, "\n") {
-			if i > 0 {
-				flush()
-			}
-			if part != "" {
-				p := r
-				p.text = part
-				cur = append(cur, p)
-			}
+	paras := content.Paragraphs(content.Markup(s))
+	out := make([][]run, len(paras))
+	for i, para := range paras {
+		out[i] = make([]run, len(para))
+		for j, sp := range para {
+			out[i][j] = spanRun(sp, base)
 		}
 	}
-	flush()
 	return out
 }
 
-// markupRuns reads s's inline markup (content.Markup) into runs: strong is
-// bold, emphasis italic, code the monospaced face, links clickable in the
-// accent colour; bare web addresses in the text link to themselves.
+// markupRuns reads s's inline markup (content.Markup) into runs, a line
+// break a newline run.
 func markupRuns(s string, base style) []run {
 	var runs []run
 	for _, sp := range content.Markup(s) {
@@ -339,26 +319,34 @@ func markupRuns(s string, base style) []run {
 			runs = append(runs, run{newline: true})
 			continue
 		}
-		st := base
-		bold := sp.Strong || base.face == faceBold || base.face == faceBoldItalic
-		italic := sp.Emph || base.face == faceItalic || base.face == faceBoldItalic
-		switch {
-		case sp.Code:
-			st.face = faceMono
-		case bold && italic:
-			st.face = faceBoldItalic
-		case bold:
-			st.face = faceBold
-		case italic:
-			st.face = faceItalic
-		}
-		r := run{st: st, text: sp.Text, link: sp.URL, autolink: sp.URL == ""}
-		if sp.URL != "" {
-			r.st.color = accent
-		}
-		runs = append(runs, r)
+		runs = append(runs, spanRun(sp, base))
 	}
 	return runs
+}
+
+// spanRun is a span of inline markup as a run in base's size and colour:
+// strong is bold, emphasis italic, code the monospaced face, links
+// clickable in the accent colour; bare web addresses in the text link to
+// themselves.
+func spanRun(sp content.Span, base style) run {
+	st := base
+	bold := sp.Strong || base.face == faceBold || base.face == faceBoldItalic
+	italic := sp.Emph || base.face == faceItalic || base.face == faceBoldItalic
+	switch {
+	case sp.Code:
+		st.face = faceMono
+	case bold && italic:
+		st.face = faceBoldItalic
+	case bold:
+		st.face = faceBold
+	case italic:
+		st.face = faceItalic
+	}
+	r := run{st: st, text: sp.Text, link: sp.URL, autolink: sp.URL == ""}
+	if sp.URL != "" {
+		r.st.color = accent
+	}
+	return r
 }
 
 // details adds an entry's fields that have no place of their own: "Label:
@@ -366,7 +354,7 @@ func markupRuns(s string, base style) []run {
 func (d *doc) details(b *block, ds []content.Detail) {
 	label := style{faceItalic, bodySize, muted}
 	for _, dt := range ds {
-		name := oneLine(dt.Label)
+		name := content.OneLine(dt.Label)
 		if dt.Text != "" {
 			b.space(1)
 			d.paragraphs(b, dt.Text, d.full(bodyLead), run{st: label, text: name + ": "})

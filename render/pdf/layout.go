@@ -3,6 +3,8 @@ package pdf
 import (
 	"strings"
 	"unicode"
+
+	"github.com/laphets/resume/content"
 )
 
 // This file lays text out: runs of styled text are broken into words,
@@ -317,7 +319,7 @@ func (d *doc) rightAlign(l *line, r run, w float64) {
 // does not fit there, left is wrapped narrower to make room, or when right
 // is very wide it gets a line of its own.
 func (d *doc) pair(left []run, right run, w, lh float64) []line {
-	right.text = oneLine(right.text)
+	right.text = content.OneLine(right.text)
 	if right.text == "" {
 		return d.wrap(left, frame{0, w, 0, w, lh})
 	}
@@ -359,8 +361,6 @@ func runsEmpty(rs []run) bool {
 	}
 	return true
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // beside joins two columns of lines into one: left's lines at 0, right's
 // shifted by dx, row by row.

@@ -259,7 +259,7 @@ func keywords(r *content.Resume) string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(s string) {
-		s = oneLine(s)
+		s = content.OneLine(s)
 		if s != "" && !seen[strings.ToLower(s)] {
 			seen[strings.ToLower(s)] = true
 			out = append(out, s)
@@ -385,7 +385,7 @@ func (d *doc) footer(r *content.Resume, page, pages int) {
 	l := line{h: 10}
 	num := run{st: st, text: fmt.Sprintf("Page %d of %d", page, pages)}
 	d.rightAlign(&l, num, d.width)
-	if name := d.fit(st, oneLine(r.Basics.Name), d.width-l.frags[0].w-24); name != "" {
+	if name := d.fit(st, content.OneLine(r.Basics.Name), d.width-l.frags[0].w-24); name != "" {
 		l.frags = append(l.frags, placed{st: st, text: name, w: d.measure(st, name)})
 	}
 	l.baseline = 0

@@ -107,7 +107,7 @@ func (w *textWriter) wrap(text, first string) {
 	}
 	prefix := first
 	for _, para := range strings.Split(text, "\n") {
-		para = strings.Join(strings.Fields(para), " ")
+		para = content.OneLine(para)
 		if para == "" {
 			continue
 		}
@@ -121,7 +121,7 @@ func (w *textWriter) wrap(text, first string) {
 // pair writes left and right on one line, right-aligned, when they fit;
 // otherwise one under the other.
 func (w *textWriter) pair(left, right string) {
-	left, right = oneLine(left), oneLine(right)
+	left, right = content.OneLine(left), content.OneLine(right)
 	switch {
 	case left == "" && right == "":
 	case right == "":
@@ -207,8 +207,6 @@ func wrapWords(text string, limit int) []string {
 // line (the interactive résumé's rule too).
 const longTag = 20
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 // WrapURL breaks a URL into lines no wider than width columns, only where
 // it must, and after a slash (or else another URL separator) where it
 // can, so that every piece reads as part of an address.
@@ -269,7 +267,7 @@ func (w *textWriter) flow(items []string, first, rest string) {
 		}
 	}
 	for _, it := range items {
-		it = oneLine(it)
+		it = content.OneLine(it)
 		iw := ansi.StringWidth(it)
 		if lw > 0 && lw+3+iw > avail {
 			flush()
@@ -298,7 +296,7 @@ func render(r *content.Resume, width int) string {
 	over := secs[0].Entries[0]
 	if over.Title != "" {
 		w.wrap(over.Title, "")
-		w.line(strings.Repeat("═", min(ansi.StringWidth(oneLine(over.Title)), width)))
+		w.line(strings.Repeat("═", min(ansi.StringWidth(content.OneLine(over.Title)), width)))
 	}
 	if over.Subtitle != "" {
 		w.wrap(over.Subtitle, "")
@@ -334,13 +332,13 @@ func (w *textWriter) contacts(cs []content.Contact) {
 	w.blank()
 	labelW := 0
 	for _, c := range cs {
-		labelW = max(labelW, ansi.StringWidth(oneLine(c.Label)))
+		labelW = max(labelW, ansi.StringWidth(content.OneLine(c.Label)))
 	}
 	if labelW+4 > w.width/3 { // labels too wide for a column
 		labelW = -1
 	}
 	for _, c := range cs {
-		label, value := oneLine(c.Label), oneLine(c.Value)
+		label, value := content.OneLine(c.Label), content.OneLine(c.Value)
 		first := label + ": "
 		if labelW >= 0 {
 			first = "  " + label + strings.Repeat(" ", labelW-ansi.StringWidth(label)+2)
@@ -365,10 +363,10 @@ func (w *textWriter) contacts(cs []content.Contact) {
 
 // linkText is the URL of a contact when it says more than the value.
 func linkText(c content.Contact) string {
-	if c.URL == "" || c.URL == c.Value || strings.HasPrefix(c.URL, "mailto:") || strings.HasPrefix(c.URL, "tel:") {
+	if !c.LinkSaysMore() {
 		return ""
 	}
-	return oneLine(c.URL)
+	return content.OneLine(c.URL)
 }
 
 func (w *textWriter) entry(e content.Entry) {
@@ -420,7 +418,7 @@ func (w *textWriter) entry(e content.Entry) {
 // the label over its items.
 func (w *textWriter) details(ds []content.Detail) {
 	for _, d := range ds {
-		label := oneLine(d.Label) + ": "
+		label := content.OneLine(d.Label) + ": "
 		if d.Text != "" {
 			w.wrap(content.PlainText(d.Text), "  "+label)
 			continue

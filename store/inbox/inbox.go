@@ -38,15 +38,7 @@ func From(m store.Message) string { return Line(m.Name) + " <" + Line(m.Contact)
 // FirstLine is the first line of the body, clipped to n characters.
 func FirstLine(m store.Message, n int) string {
 	first, _, _ := strings.Cut(strings.TrimSpace(Text(m.Body)), "\n")
-	return Clip(first, n)
-}
-
-// Clip shortens s to n characters, with an ellipsis.
-func Clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:max(n-1, 0)]) + "…"
-	}
-	return s
+	return safetext.Clip(first, n)
 }
 
 // When is a message's time as the list shows it.
@@ -106,7 +98,7 @@ func List(ctx context.Context, st store.Store, w io.Writer, asJSON bool) error {
 		if !m.Read {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", mark, Line(m.ID), When(m.Received), Clip(From(m), 40), FirstLine(m, 50))
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", mark, Line(m.ID), When(m.Received), safetext.Clip(From(m), 40), FirstLine(m, 50))
 	}
 	return tw.Flush()
 }
@@ -148,7 +140,7 @@ func Sender(meta store.Meta) string {
 		s += ", key " + Line(meta.KeyFingerprint)
 	}
 	if meta.ClientVersion != "" {
-		s += ", " + Clip(Line(meta.ClientVersion), 60)
+		s += ", " + safetext.Clip(Line(meta.ClientVersion), 60)
 	}
 	return s
 }
@@ -164,7 +156,7 @@ func Delete(ctx context.Context, st store.Store, w io.Writer, id string) error {
 
 func notFound(err error, id string) error {
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no message %q (inbox lists the ids)", Clip(Line(id), 40))
+		return fmt.Errorf("no message %q (inbox lists the ids)", safetext.Clip(Line(id), 40))
 	}
 	return err
 }

@@ -47,23 +47,6 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestClip(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly10!", 10, "exactly10!"},
-		{"a longer line", 5, "a lo…"},
-		{"日本語のテキスト", 4, "日本語…"},
-	} {
-		if got := inbox.Clip(tt.in, tt.n); got != tt.want {
-			t.Errorf("Clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
-	}
-}
-
 func openStore(t *testing.T) store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), store.Options{

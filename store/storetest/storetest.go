@@ -135,6 +135,23 @@ func Sample(addr string) store.Submission {
 	}
 }
 
+// unread counts st's unread messages as the owner sees them: List's
+// messages not marked read.
+func unread(t *testing.T, st store.Store) int {
+	t.Helper()
+	msgs, err := st.List(context.Background(), 0)
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	n := 0
+	for _, m := range msgs {
+		if !m.Read {
+			n++
+		}
+	}
+	return n
+}
+
 // The fields an *store.InvalidError names.
 const (
 	fieldName    = "name"
@@ -196,8 +213,8 @@ func Run(t *testing.T, e Engine) {
 		if l, _ := st.List(ctx, 1); len(l) != 1 || l[0].ID != id2 {
 			t.Errorf("List(1) = %+v, want only %s", l, id2)
 		}
-		if n, err := st.Unread(ctx); err != nil || n != 2 {
-			t.Errorf("Unread = %d, %v; want 2", n, err)
+		if n := unread(t, st); n != 2 {
+			t.Errorf("%d unread, want 2", n)
 		}
 		if err := st.MarkRead(ctx, id1); err != nil {
 			t.Fatal(err)
@@ -205,8 +222,8 @@ func Run(t *testing.T, e Engine) {
 		if got, _ := st.Get(ctx, id1); !got.Read {
 			t.Error("MarkRead did not mark it read")
 		}
-		if n, _ := st.Unread(ctx); n != 1 {
-			t.Errorf("Unread after MarkRead = %d, want 1", n)
+		if n := unread(t, st); n != 1 {
+			t.Errorf("%d unread after MarkRead, want 1", n)
 		}
 		if err := st.Delete(ctx, id1); err != nil {
 			t.Fatal(err)
