@@ -770,6 +770,22 @@ func (ts *testServer) stalledTUI(t *testing.T, c *rawClient, release <-chan stru
 	_, _ = stdin.Write([]byte("x")) // one more frame: it cannot be sent
 }
 
+// stallTime is how long stalledTUI takes on this machine now: on a server
+// of its own, from the dial until the server is blocked writing.
+func stallTime(t *testing.T) time.Duration {
+	t.Helper()
+	ts := startHostileServer(t, testConfig(t))
+	release := make(chan struct{})
+	defer close(release)
+	start := time.Now()
+	c := ts.dialRaw(t, "127.0.0.1")
+	ts.stalledTUI(t, c, release)
+	took := time.Since(start)
+	_ = c.nc.Close()
+	testutil.Eventually(t, 30*time.Second, "the stalled connection closed", func() bool { return ts.gate.Open() == 0 })
+	return took
+}
+
 // TestHostileShutdownManySessions: Shutdown with hundreds of live TUI
 // sessions, a few of them blocked writing to clients that stopped reading.
 // It returns within its grace, every connection is closed and no goroutine
@@ -845,7 +861,15 @@ func TestHostileTimeouts(t *testing.T) {
 	})
 	t.Run("max", func(t *testing.T) {
 		cfg := testConfig(t)
-		cfg.MaxSession = 3 * time.Second
+		// Each session must be in the state the test is about before the
+		// maximum ends it; the slowest to get there is the TUI blocked
+		// writing, which first needs a frame of more than 2 MiB drawn. That
+		// takes a fraction of a second on an idle machine and many seconds
+		// with the race detector on a busy one (with a fixed 3 s, the
+		// session ended before it ever blocked), so the maximum is 3 s or
+		// four times what it takes here and now, whichever is longer.
+		stall := stallTime(t)
+		cfg.MaxSession = max(3*time.Second, (4 * stall).Round(100*time.Millisecond))
 		ts := startHostileServer(t, cfg)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -915,7 +939,8 @@ func TestHostileTimeouts(t *testing.T) {
 			got = append(got, fmt.Sprintf("%s %s", what, d.Round(10*time.Millisecond)))
 		}
 		slices.Sort(got)
-		figuref(t, "max session %s: closed after: %s", cfg.MaxSession, strings.Join(got, ", "))
+		figuref(t, "max session %s (a TUI blocked writing in %s): closed after: %s",
+			cfg.MaxSession, stall.Round(10*time.Millisecond), strings.Join(got, ", "))
 	})
 }
 

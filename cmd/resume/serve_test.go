@@ -3,8 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,7 +20,6 @@ import (
 	"github.com/spf13/pflag"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/laphets/resume/internal/hostkey"
 	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/server"
 	"github.com/laphets/resume/web"
@@ -68,82 +68,61 @@ func TestApplyEnv(t *testing.T) {
 	}
 }
 
-// buildBinary builds cmd/resume into a temporary directory.
+// built is the binary buildBinary made, once per test process: on a busy
+// machine each `go build -race` (a link of the whole server) takes tens of
+// seconds, and every test here runs the same binary.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds cmd/resume, the first time it is called, into a
+// temporary directory, and returns its path.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "resume")
-	// go test puts its own toolchain first on the test's PATH.
-	goTool := "go"
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "resume-bin-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "resume")
+		// go test puts its own toolchain first on the test's PATH.
+		args := []string{"build", "-o", built.bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return built.bin
 }
 
 // TestServeSIGTERM starts the real binary (with no subcommand, settings
 // from the environment), holds a TUI session and an idle connection, and
-// on the web side an idle keep-alive connection; sends SIGTERM and expects exit status 0 within the grace, the TUI
-// visitor told.
+// on the web side an idle keep-alive connection; sends SIGTERM and
+// expects exit status 0 within the grace, the TUI visitor told, the web
+// connection closed.
 func TestServeSIGTERM(t *testing.T) {
-	bin := buildBinary(t)
-	dir := t.TempDir()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(),
-		"RESUME_ADDR=127.0.0.1:0", "RESUME_HTTP_ADDR=127.0.0.1:0", "RESUME_DATA_DIR="+dir,
-		"RESUME_SHUTDOWN_GRACE=5s", "RESUME_LOG_FORMAT=json")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	addrc, httpc := make(chan string, 1), make(chan string, 1)
-	logs := &testutil.Buffer{}
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			_, _ = logs.Write(append(sc.Bytes(), '\n'))
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil {
-				switch line.Msg {
-				case "listening":
-					addrc <- line.Addr
-				case "http listening":
-					httpc <- line.Addr
-				}
-			}
-		}
-		exited <- cmd.Wait()
-	}()
-	defer func() {
-		_ = cmd.Process.Kill()
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
-		}
-	}()
-	var addr, httpAddr string
-	for addr == "" || httpAddr == "" {
-		select {
-		case addr = <-addrc:
-		case httpAddr = <-httpc:
-		case err := <-exited:
-			t.Fatalf("server exited at start: %v\n%s", err, logs.String())
-		case <-time.After(30 * time.Second):
-			t.Fatal("server did not start")
-		}
-	}
+	p := startProc(t, buildBinary(t), t.TempDir(), "RESUME_SHUTDOWN_GRACE=5s")
+	addr, exited := p.addr, p.exited
 	// On the web side: a keep-alive connection, idle after a request.
 	// (One halfway through its headers is waited for until the header
 	// timeout or the grace, as net/http and nginx do:
 	// web.TestShutdownClosesWhatIsLeft.)
-	webIdle, err := net.Dial("tcp", httpAddr)
+	webIdle, err := net.Dial("tcp", p.http)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,12 +135,7 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = resp.Body.Close()
-
-	signer, err := hostkey.Load(filepath.Join(dir, hostkey.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(signer.PublicKey()), Timeout: 10 * time.Second}
+	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(p.host), Timeout: 10 * time.Second}
 	idle, err := gossh.Dial("tcp", addr, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -192,7 +166,7 @@ func TestServeSIGTERM(t *testing.T) {
 	testutil.Eventually(t, 10*time.Second, "the TUI draws", func() bool { return strings.Contains(out.String(), "Wenging Luo") })
 
 	start := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {

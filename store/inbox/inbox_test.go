@@ -68,7 +68,10 @@ func TestCommandsPrintInertText(t *testing.T) {
 	var ids []string
 	for name, bad := range testutil.Hostile {
 		id, err := st.Submit(ctx, store.Submission{
-			Name: "Ada" + bad, Contact: "ada@example.com", Body: "hello" + bad + "\nsecond line",
+			// The hostile string ends the body: an unterminated one
+			// ("\x1b]8;;") swallows the rest, by design (safetext), and the
+			// test reads whichever message the map gave first.
+			Name: "Ada" + bad, Contact: "ada@example.com", Body: "hello\nsecond line" + bad,
 			Meta: store.Meta{Via: "ssh", RemoteAddr: "127.0.0.1", ClientVersion: "SSH-2.0-" + bad},
 		})
 		if err != nil {

@@ -16,25 +16,39 @@ import (
 )
 
 // FlakyHook is a webhook receiver that answers 500 to the first Fail
-// requests and 200 after, recording every payload it took.
+// requests and 200 after, recording every payload it took. One request
+// may be held (Hold): it is counted when it arrives and answered only
+// once released, so that a test can stop the sender while that delivery
+// is in flight, instead of racing the sender's retry clock.
 type FlakyHook struct {
 	*httptest.Server
 	mu       sync.Mutex
 	fail     int
 	calls    int
 	accepted []store.WebhookPayload
+	hold     int           // the request to hold (counting from 1); 0: none
+	arrived  chan struct{} // closed when request hold arrives
+	release  chan struct{} // closed by Release
 }
 
 // NewFlakyHook starts a receiver on 127.0.0.1 that fails the first fail
 // requests; it is closed when t ends.
 func NewFlakyHook(t testing.TB, fail int) *FlakyHook {
-	h := &FlakyHook{fail: fail}
+	h := &FlakyHook{fail: fail, arrived: make(chan struct{}), release: make(chan struct{})}
 	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		h.mu.Lock()
-		defer h.mu.Unlock()
 		h.calls++
-		if h.calls <= h.fail {
+		n, held := h.calls, h.calls == h.hold
+		h.mu.Unlock()
+		if held {
+			close(h.arrived)
+			select {
+			case <-h.release:
+			case <-r.Context().Done(): // the sender gave up or died
+			}
+		}
+		if n <= h.fail {
 			http.Error(w, "down for maintenance", http.StatusInternalServerError)
 			return
 		}
@@ -43,10 +57,36 @@ func NewFlakyHook(t testing.TB, fail int) *FlakyHook {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
+		h.mu.Lock()
 		h.accepted = append(h.accepted, p)
+		h.mu.Unlock()
 	}))
-	t.Cleanup(h.Close)
+	t.Cleanup(func() {
+		h.Release()
+		h.Close()
+	})
 	return h
+}
+
+// Hold makes request n (counting from 1) wait for its answer until
+// Release, and returns a channel closed when it arrives. Call it before
+// the first request, once.
+func (h *FlakyHook) Hold(n int) <-chan struct{} {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.hold = n
+	return h.arrived
+}
+
+// Release lets the held request be answered.
+func (h *FlakyHook) Release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	select {
+	case <-h.release:
+	default:
+		close(h.release)
+	}
 }
 
 // Calls is how many requests arrived; Accepted the payloads answered 200.
@@ -63,10 +103,14 @@ func (h *FlakyHook) Accepted() []store.WebhookPayload {
 	return append([]store.WebhookPayload(nil), h.accepted...)
 }
 
-// testWebhook: 500 twice, a restart, 500 once more, then 200: the
-// message arrives exactly once.
+// testWebhook: 500 twice, a restart that cuts the third request short,
+// 500 once more, then 200: the message arrives exactly once.
 func testWebhook(t *testing.T, e Engine) {
-	hook := NewFlakyHook(t, 3)
+	hook := NewFlakyHook(t, 4)
+	// The third request is held until the restart: otherwise a slow test
+	// can see its two failures only after the sender has already
+	// delivered, and the restart proves nothing.
+	third := hook.Hold(3)
 	o := e.Fresh(t)
 	o.Outbox = true
 	st := Open(t, o)
@@ -81,7 +125,11 @@ func testWebhook(t *testing.T, e Engine) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { w.Run(ctx, st); close(done) }()
-	testutil.Eventually(t, 10*time.Second, "two failed deliveries", func() bool { return hook.Calls() >= 2 })
+	select {
+	case <-third:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no third request within 10s; %d calls", hook.Calls())
+	}
 	cancel()
 	<-done
 	_ = st.Close()
@@ -100,7 +148,7 @@ func testWebhook(t *testing.T, e Engine) {
 		got[0].Message != Sample("").Body || got[0].Text == "" || got[0].Received.IsZero() {
 		t.Fatalf("accepted %+v, want message %s once with every field", got, id)
 	}
-	if hook.Calls() < 4 {
-		t.Errorf("%d calls, want 3 failures and the success", hook.Calls())
+	if hook.Calls() != 5 {
+		t.Errorf("%d calls, want 2 failures, the one cut short, 1 more failure and the success", hook.Calls())
 	}
 }
