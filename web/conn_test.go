@@ -246,13 +246,7 @@ func TestShutdownLetsInFlightFinish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ln) }()
-	addr := ln.Addr().String()
+	addr, served := serveOn(t, s)
 
 	idle, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -466,12 +460,7 @@ func TestPanicIs500(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ln) }()
+	addr, served := serveOn(t, s)
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -480,7 +469,7 @@ func TestPanicIs500(t *testing.T) {
 			t.Errorf("serve: %v", err)
 		}
 	}()
-	base := "http://" + ln.Addr().String()
+	base := "http://" + addr
 	boom.Store(true)
 	resp, body := get(t, base+"/resume.json")
 	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(string(body), "boom") {

@@ -55,13 +55,8 @@ func start(t *testing.T, cfg Config, opts ...Option) *testServer {
 		t.Fatal(err)
 	}
 	ts.Server = s
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.url = "http://" + ln.Addr().String()
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ln) }()
+	addr, done := serveOn(t, s)
+	ts.url = "http://" + addr
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -71,6 +66,18 @@ func start(t *testing.T, cfg Config, opts ...Option) *testServer {
 		}
 	})
 	return ts
+}
+
+// serveOn serves s on 127.0.0.1:0; Serve's result arrives on served.
+func serveOn(t *testing.T, s *Server) (addr string, served <-chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	return ln.Addr().String(), done
 }
 
 // client never decompresses on its own, so the tests see the encoding.
@@ -664,13 +671,8 @@ func TestShutdownClosesWhatIsLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ln) }()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	addr, done := serveOn(t, s)
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
