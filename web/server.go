@@ -257,12 +257,12 @@ func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Register
 		ReduceMemoryUsage:  true,
 		MaxRequestBodySize: maxBody,
 		// The connection cap is the listener's (limitListener), exact to
-		// the connection; fasthttp's own is a worker count whose worker
-		// goes back to its pool only after the connection is closed, so
-		// at the cap it would refuse a connection the listener admitted
-		// (503, without the headers every response carries). Twice the
-		// cap leaves it room.
-		Concurrency: 2 * cfg.MaxConns,
+		// the connection. fasthttp's own (Concurrency) is left at its
+		// default, far above it: it counts workers, and a worker goes
+		// back to its pool only a moment after its connection is closed,
+		// so a cap near the listener's refuses connections the listener
+		// admitted (503, without the headers every response carries), at
+		// twice the cap still, on a busy machine.
 		// No form is multipart: never parse one.
 		DisablePreParseMultipartForm: true,
 		NoDefaultServerHeader:        true,
