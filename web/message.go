@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -31,14 +30,6 @@ var formLimits = html.Form{MaxName: store.MaxName, MaxContact: store.MaxContact,
 
 // submitTimeout bounds one message's trip to the store.
 const submitTimeout = 10 * time.Second
-
-// Message results, the label values of resume_http_messages_total.
-const (
-	messageAccepted    = "accepted"
-	messageInvalid     = "invalid"
-	messageRateLimited = "rate_limited"
-	messageError       = "error"
-)
 
 // handleMessage takes the contact form's POST: it stores the message and
 // answers with its receipt, or shows the form again with what was wrong.
@@ -70,28 +61,25 @@ func (s *Server) handleMessage(ctx *fasthttp.RequestCtx, rg *renderings, client 
 	sctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 	defer cancel()
 	id, err := s.messages.Submit(sctx, sub)
-	var inv *store.InvalidError
-	var rl *store.RateLimitError
+	res := store.Outcome(err)
+	s.metrics.messages.WithLabelValues(res.Result).Inc()
 	var status int
-	switch {
-	case err == nil:
-		s.metrics.messages.WithLabelValues(messageAccepted).Inc()
+	switch res.Result {
+	case store.ResultAccepted:
 		s.log.Info("message", "remote", sub.Meta.RemoteAddr, "id", id, "via", "web")
 		page, rerr := html.Thanks(rg.resume, s.reps.site, id)
 		s.servePage(ctx, fasthttp.StatusOK, page, rerr)
 		return
-	case errors.As(err, &inv):
-		s.metrics.messages.WithLabelValues(messageInvalid).Inc()
-		form.Error = "The " + inv.Field + " " + inv.Reason + "."
+	case store.ResultInvalid:
+		form.Error = "The " + res.Invalid.Field + " " + res.Invalid.Reason + "."
 		status = fasthttp.StatusUnprocessableEntity
-	case errors.As(err, &rl):
-		s.metrics.messages.WithLabelValues(messageRateLimited).Inc()
+	case store.ResultRateLimited:
+		rl := res.RateLimit
 		s.log.Info("message refused", "remote", sub.Meta.RemoteAddr, "reason", "rate_"+rl.Scope)
 		ctx.Response.Header.Set("Retry-After", strconv.Itoa(max(int(rl.RetryAfter.Seconds()), 1)))
 		form.Error = "Not sent: " + rl.Error() + "."
 		status = fasthttp.StatusTooManyRequests
 	default:
-		s.metrics.messages.WithLabelValues(messageError).Inc()
 		s.log.LogAttrs(ctx, slog.LevelError, "message store", slog.String("remote", sub.Meta.RemoteAddr), slog.String("err", err.Error()))
 		form.Error = "Not sent: the message could not be saved. Please try again later."
 		status = fasthttp.StatusServiceUnavailable
