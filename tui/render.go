@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -283,21 +284,12 @@ func entryTitles(s content.Section) []string {
 		if t == "" {
 			t = e.Subtitle
 		}
-		if t == "" || contains(seen, t) {
+		if t == "" || slices.Contains(seen, t) {
 			continue
 		}
 		seen = append(seen, t)
 	}
 	return seen
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // paragraphs writes prose: blank lines separate paragraphs, single line
@@ -373,7 +365,7 @@ func (b *builder) entry(e content.Entry, w int) {
 	b.add(pair(title, ts, e.When, st.When, w)...)
 	b.add(pair(sub, st.Subtitle, e.Where, st.Where, w)...)
 	if len(e.Tags) > 0 && len(e.Tiers) == 0 {
-		b.tags(e.Tags, w)
+		b.tags(e.UnrankedTags(), w)
 	}
 	if e.URL != "" {
 		b.add(urlLines(e.URL, w, st.Link.Hyperlink(linkURI(e.URL)))...)
@@ -475,7 +467,7 @@ func (b *builder) skills(sec content.Section) {
 		case long:
 			b.bullets(e.Tags, w)
 		default:
-			b.tags(e.Tags, w)
+			b.tags(e.UnrankedTags(), w)
 		}
 		b.paragraphs(e.Summary, w, "")
 		b.details(e.Details, w)
@@ -494,16 +486,10 @@ func (b *builder) tiers(e content.Entry, w int) {
 	st := b.st
 	n := len(e.Tiers)
 	bar := min(12, max(4, w/6))
-	inTiers := map[string]bool{}
 	for i, tier := range e.Tiers {
 		on := (bar*(n-i) + n - 1) / n
 		meter := st.MeterOn.Render(strings.Repeat("━", on)) + st.MeterOff.Render(strings.Repeat("─", bar-on))
-		names := make([]string, len(tier))
-		for j, t := range tier {
-			inTiers[t] = true
-			names[j] = t
-		}
-		text := strings.Join(names, " = ")
+		text := strings.Join(tier, " = ")
 		rest := w - bar - 2
 		if rest < 8 {
 			b.add(meter)
@@ -512,13 +498,7 @@ func (b *builder) tiers(e content.Entry, w int) {
 		}
 		b.add(indent(styled(text, rest, st.Ranking), meter+"  ", strings.Repeat(" ", bar+2))...)
 	}
-	var extra []string
-	for _, t := range e.Tags {
-		if !inTiers[t] {
-			extra = append(extra, t)
-		}
-	}
-	b.tags(extra, w)
+	b.tags(e.UnrankedTags(), w)
 }
 
 // linkURI is a URL as an OSC 8 hyperlink carries it: only printable ASCII,
