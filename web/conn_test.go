@@ -16,12 +16,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/laphets/resume/content"
+	"github.com/laphets/resume/internal/testutil"
 	"github.com/laphets/resume/store"
 	"github.com/laphets/resume/store/storetest"
 )
@@ -377,4 +379,142 @@ func TestIdleConnectionsAreCheap(t *testing.T) {
 func openStore(t *testing.T, path string) store.Store {
 	t.Helper()
 	return storetest.Open(t, store.Options{SQLitePath: path, Limits: store.DefaultLimits})
+}
+
+// TestRequestBytesDoNotOutliveRequest: the handlers read header bytes in
+// place (view, unsafe.String); fasthttp reuses those bytes for the next
+// request, on this connection or, from the pools, on another. What is
+// kept of a request (the stored message, its log lines) must be copies:
+// after many requests with other bytes at the same places, they still
+// read as sent.
+func TestRequestBytesDoNotOutliveRequest(t *testing.T) {
+	cfg := testConfig()
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	st := openStore(t, t.TempDir()+"/messages.db")
+	ts := start(t, cfg, WithMessages(st))
+	ua := "Agent/" + strings.Repeat("A", 64)
+	form := url.Values{"name": {"Jane"}, "contact": {"jane@example.com"}, "message": {"kept"}}.Encode()
+	c := dial(t, ts)
+	br := bufio.NewReader(c)
+	resp := roundTrip(t, c, br, "POST /message HTTP/1.1\r\nHost: x\r\nUser-Agent: "+ua+"\r\nX-Forwarded-For: 198.51.100.77\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "+strconv.Itoa(len(form))+"\r\n\r\n"+form)
+	if resp.StatusCode != 200 {
+		t.Fatalf("post: %d", resp.StatusCode)
+	}
+	// The same header bytes at the same offsets, other values, on this
+	// connection and on others at once.
+	other := "Agent/" + strings.Repeat("B", 64)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			oc, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer func() { _ = oc.Close() }()
+			obr := bufio.NewReader(oc)
+			for i := 0; i < 50; i++ {
+				_, _ = io.WriteString(oc, "GET /resume.txt?width=40 HTTP/1.1\r\nHost: x\r\nUser-Agent: "+other+"\r\nX-Forwarded-For: 203.0.113.99\r\n\r\n")
+				if _, err := readReply(obr); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 50; i++ {
+		roundTrip(t, c, br, "GET /resume.json HTTP/1.1\r\nHost: x\r\nUser-Agent: "+other+"\r\nX-Forwarded-For: 203.0.113.99\r\n\r\n")
+	}
+	wg.Wait()
+	msgs, err := st.List(context.Background(), 0)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("%d messages (%v)", len(msgs), err)
+	}
+	if m := msgs[0]; m.Meta.ClientVersion != ua || m.Meta.RemoteAddr != "198.51.100.77" || m.Name != "Jane" || m.Body != "kept" {
+		t.Errorf("the stored message changed: %+v", m)
+	}
+	posts := 0
+	for _, l := range strings.Split(ts.log.String(), "\n") {
+		if strings.Contains(l, `"method":"POST"`) {
+			posts++
+			if !strings.Contains(l, `"user_agent":"`+ua+`"`) || !strings.Contains(l, `"remote":"198.51.100.77"`) || !strings.Contains(l, `"path":"/message"`) {
+				t.Errorf("the post's log line changed: %s", l)
+			}
+		}
+	}
+	if posts != 1 {
+		t.Errorf("%d log lines of the post", posts)
+	}
+}
+
+// TestPanicIs500: a handler that panics answers 500 with the headers
+// every response carries, is counted and logged with its stack, and the
+// server goes on serving.
+func TestPanicIs500(t *testing.T) {
+	var boom atomic.Bool
+	logs := &testutil.Buffer{}
+	source := func() *content.Resume {
+		if boom.Load() {
+			panic("boom")
+		}
+		return content.Default()
+	}
+	s, err := New(testConfig(), slog.New(slog.NewJSONHandler(logs, nil)), source, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.Shutdown(ctx)
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	base := "http://" + ln.Addr().String()
+	boom.Store(true)
+	resp, body := get(t, base+"/resume.json")
+	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(string(body), "boom") {
+		t.Errorf("a panic: %d %q", resp.StatusCode, body)
+	}
+	checkSecurityHeaders(t, "500", resp)
+	if !strings.Contains(logs.String(), `"msg":"http handler panic"`) || !strings.Contains(logs.String(), `"status":500`) {
+		t.Errorf("the panic was not logged:\n%s", logs.String())
+	}
+	boom.Store(false)
+	if resp, _ := get(t, base+"/resume.json"); resp.StatusCode != 200 {
+		t.Errorf("after a panic: %d", resp.StatusCode)
+	}
+}
+
+// TestConnectionCapIsExact: at the connection cap, a client that sees
+// its connection end and opens the next at once is served: the slot is
+// free before the socket closes, and fasthttp's own worker cap never
+// refuses what the listener admitted (its 503 lacks every header).
+func TestConnectionCapIsExact(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxConns, cfg.MaxConnsPerIP = 1, 1
+	ts := start(t, cfg)
+	addr := strings.TrimPrefix(ts.url, "http://")
+	refused := 0
+	for i := 0; i < 300; i++ {
+		resps, _, _ := exchange(t, addr, "GET /robots.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false)
+		if len(resps) != 1 || resps[0].StatusCode != 200 {
+			refused++
+			continue
+		}
+		checkSecurityHeaders(t, "at the cap", resps[0])
+	}
+	if refused > 0 {
+		t.Errorf("%d of 300 connections, one at a time at a cap of one, were refused", refused)
+	}
 }

@@ -234,7 +234,9 @@ func (l *limitListener) closeAll() {
 	}
 }
 
-// limitedConn gives its slot back once, when closed.
+// limitedConn gives its slot back once, when closed: before the socket
+// is, so that a client who sees the connection end and opens another at
+// once finds the slot free.
 type limitedConn struct {
 	net.Conn
 	once    sync.Once
@@ -242,7 +244,6 @@ type limitedConn struct {
 }
 
 func (c *limitedConn) Close() error {
-	err := c.Conn.Close()
 	c.once.Do(c.release)
-	return err
+	return c.Conn.Close()
 }

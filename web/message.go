@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -32,32 +31,25 @@ var formLimits = html.Form{MaxName: store.MaxName, MaxContact: store.MaxContact,
 // submitTimeout bounds one message's trip to the store.
 const submitTimeout = 10 * time.Second
 
-// Message results, the label values of resume_http_messages_total.
-const (
-	messageAccepted    = "accepted"
-	messageInvalid     = "invalid"
-	messageRateLimited = "rate_limited"
-	messageError       = "error"
-)
-
 // handleMessage takes the contact form's POST: it stores the message and
 // answers with its receipt, or shows the form again with what was wrong.
 // A cross-origin post (CSRF) is refused first, with 403: Go's
 // CrossOriginProtection judges it from Sec-Fetch-Site, or Origin against
-// Host. A body over maxBody never gets here (413).
+// Host. A body that is not an urlencoded form is 415; one over maxBody
+// never gets here (413).
 func (s *Server) handleMessage(ctx *fasthttp.RequestCtx, rg *renderings, client netip.Addr) {
 	if err := s.crossOrigin.Check(s.originRequest(ctx)); err != nil {
 		plainError(ctx, err.Error(), fasthttp.StatusForbidden)
 		return
 	}
-	// Only an urlencoded form is read (the page's form is one); anything
-	// else reads as empty fields, which the store refuses in words.
-	var args *fasthttp.Args
-	if bytes.HasPrefix(ctx.Request.Header.ContentType(), formType) {
-		args = ctx.PostArgs()
-	} else {
-		args = &fasthttp.Args{}
+	// Only an urlencoded form is read (the page's form is one); any other
+	// body is refused saying what to send, not read as empty fields.
+	if !isForm(ctx.Request.Header.ContentType()) {
+		plainError(ctx, "send the form as application/x-www-form-urlencoded (curl --data-urlencode name=... "+
+			"--data-urlencode contact=... --data-urlencode message=...)", fasthttp.StatusUnsupportedMediaType)
+		return
 	}
+	args := ctx.PostArgs()
 	form := html.Form{Name: string(args.Peek("name")), Contact: string(args.Peek("contact")), Body: string(args.Peek("message"))}
 	sub := store.Submission{Name: form.Name, Contact: form.Contact, Body: form.Body, Meta: store.Meta{
 		Via:           "web",
@@ -69,28 +61,25 @@ func (s *Server) handleMessage(ctx *fasthttp.RequestCtx, rg *renderings, client 
 	sctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 	defer cancel()
 	id, err := s.messages.Submit(sctx, sub)
-	var inv *store.InvalidError
-	var rl *store.RateLimitError
+	res := store.Outcome(err)
+	s.metrics.messages.WithLabelValues(res.Result).Inc()
 	var status int
-	switch {
-	case err == nil:
-		s.metrics.messages.WithLabelValues(messageAccepted).Inc()
+	switch res.Result {
+	case store.ResultAccepted:
 		s.log.Info("message", "remote", sub.Meta.RemoteAddr, "id", id, "via", "web")
 		page, rerr := html.Thanks(rg.resume, s.reps.site, id)
 		s.servePage(ctx, fasthttp.StatusOK, page, rerr)
 		return
-	case errors.As(err, &inv):
-		s.metrics.messages.WithLabelValues(messageInvalid).Inc()
-		form.Error = "The " + inv.Field + " " + inv.Reason + "."
+	case store.ResultInvalid:
+		form.Error = "The " + res.Invalid.Field + " " + res.Invalid.Reason + "."
 		status = fasthttp.StatusUnprocessableEntity
-	case errors.As(err, &rl):
-		s.metrics.messages.WithLabelValues(messageRateLimited).Inc()
+	case store.ResultRateLimited:
+		rl := res.RateLimit
 		s.log.Info("message refused", "remote", sub.Meta.RemoteAddr, "reason", "rate_"+rl.Scope)
 		ctx.Response.Header.Set("Retry-After", strconv.Itoa(max(int(rl.RetryAfter.Seconds()), 1)))
 		form.Error = "Not sent: " + rl.Error() + "."
 		status = fasthttp.StatusTooManyRequests
 	default:
-		s.metrics.messages.WithLabelValues(messageError).Inc()
 		s.log.LogAttrs(ctx, slog.LevelError, "message store", slog.String("remote", sub.Meta.RemoteAddr), slog.String("err", err.Error()))
 		form.Error = "Not sent: the message could not be saved. Please try again later."
 		status = fasthttp.StatusServiceUnavailable
@@ -100,6 +89,15 @@ func (s *Server) handleMessage(ctx *fasthttp.RequestCtx, rg *renderings, client 
 }
 
 var formType = []byte("application/x-www-form-urlencoded")
+
+// isForm reports whether a Content-Type is the urlencoded form's, in any
+// case (media types are case-insensitive) and with any parameters.
+func isForm(ct []byte) bool {
+	if i := bytes.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return bytes.EqualFold(bytes.TrimSpace(ct), formType)
+}
 
 // originRequest is what CrossOriginProtection reads of a request: its
 // method, Host, path, and the two headers it judges by.

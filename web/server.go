@@ -256,7 +256,13 @@ func New(cfg Config, logger *slog.Logger, source Source, reg prometheus.Register
 		// measurable with wrk beside it.
 		ReduceMemoryUsage:  true,
 		MaxRequestBodySize: maxBody,
-		Concurrency:        cfg.MaxConns,
+		// The connection cap is the listener's (limitListener), exact to
+		// the connection; fasthttp's own is a worker count whose worker
+		// goes back to its pool only after the connection is closed, so
+		// at the cap it would refuse a connection the listener admitted
+		// (503, without the headers every response carries). Twice the
+		// cap leaves it room.
+		Concurrency: 2 * cfg.MaxConns,
 		// No form is multipart: never parse one.
 		DisablePreParseMultipartForm: true,
 		NoDefaultServerHeader:        true,

@@ -221,6 +221,9 @@ func checkSecurityHeaders(t *testing.T, what string, resp reply) {
 	if h.Get("Strict-Transport-Security") != "" {
 		t.Errorf("%s: HSTS over plain HTTP", what)
 	}
+	if h.Get("Server") != "" {
+		t.Errorf("%s: a Server header, %q", what, h.Get("Server"))
+	}
 }
 
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {

@@ -88,7 +88,7 @@ func TestFraming(t *testing.T) {
 		want      []int
 		open      bool // the connection stays open for more
 	}{
-		{"Content-Length beside chunked: chunked, then close", "POST /message HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled, []int{422}, false},
+		{"Content-Length beside chunked: chunked, then close", "POST /message HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled, []int{422}, false},
 		{"two Content-Lengths", "POST /message HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcdef", []int{400}, false},
 		{"Content-Length with a sign", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nabcde", []int{400}, false},
 		{"negative Content-Length", "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", []int{400}, false},
@@ -113,6 +113,14 @@ func TestFraming(t *testing.T) {
 		{"NUL in a header", "GET / HTTP/1.1\r\nHost: x\r\nX: \x00\r\n\r\n", []int{400}, false},
 		{"two spaces in the request line", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", []int{400}, false},
 		{"HTTP/0.9", "GET /\r\n\r\n", []int{400}, false},
+		{"the HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", []int{400}, false},
+		{"an h2c upgrade is not taken", "GET /robots.txt HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n", []int{200}, true},
+		{"a Host with a space", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", []int{400}, false},
+		{"an empty Host", "GET / HTTP/1.1\r\nHost: \r\n\r\n", []int{400}, false},
+		{"two Hosts in two cases", "GET / HTTP/1.1\r\nhost: x\r\nHOST: y\r\n\r\n", []int{400}, false},
+		{"CONNECT", "CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n", []int{405}, true},
+		{"TRACE", "TRACE / HTTP/1.1\r\nHost: x\r\n\r\n", []int{405}, true},
+		{"a method in lower case", "get / HTTP/1.1\r\nHost: x\r\n\r\n", []int{405}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +29,8 @@ import (
 // proc is the real binary serving, started by startProc.
 type proc struct {
 	cmd    *exec.Cmd
-	addr   string
+	addr   string // SSH
+	http   string // the HTTP listener's address
 	host   gossh.PublicKey
 	logs   *testutil.Buffer
 	exited chan error
@@ -57,14 +60,19 @@ func startProc(t *testing.T, bin, dir string, env ...string) *proc {
 		t.Fatal(err)
 	}
 	p := &proc{cmd: cmd, logs: &testutil.Buffer{}, exited: make(chan error, 1)}
-	addrc := make(chan string, 1)
+	addrc, httpc := make(chan string, 1), make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			_, _ = p.logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addrc <- line.Addr
+			if json.Unmarshal(sc.Bytes(), &line) == nil {
+				switch line.Msg {
+				case "listening":
+					addrc <- line.Addr
+				case "http listening":
+					httpc <- line.Addr
+				}
 			}
 		}
 		p.exited <- cmd.Wait()
@@ -75,12 +83,15 @@ func startProc(t *testing.T, bin, dir string, env ...string) *proc {
 			t.Logf("server log:\n%s", p.logs.String())
 		}
 	})
-	select {
-	case p.addr = <-addrc:
-	case err := <-p.exited:
-		t.Fatalf("server exited at start: %v\n%s", err, p.logs.String())
-	case <-time.After(startWithin):
-		t.Fatalf("server did not start within %s", startWithin)
+	for p.addr == "" || p.http == "" {
+		select {
+		case p.addr = <-addrc:
+		case p.http = <-httpc:
+		case err := <-p.exited:
+			t.Fatalf("server exited at start: %v\n%s", err, p.logs.String())
+		case <-time.After(startWithin):
+			t.Fatalf("server did not start within %s", startWithin)
+		}
 	}
 	signer, err := hostkey.Load(filepath.Join(dir, hostkey.FileName))
 	if err != nil {
@@ -170,6 +181,34 @@ func (p *proc) sendForm(t *testing.T, name, contact, body string) string {
 	return id[1]
 }
 
+// postForm sends a message through the web page's form, as a browser
+// posts it, and returns the id on the receipt page.
+func (p *proc) postForm(t *testing.T, name, contact, body string) string {
+	t.Helper()
+	form := url.Values{"name": {name}, "contact": {contact}, "message": {body}}
+	req, err := http.NewRequest(http.MethodPost, "http://"+p.http+"/message", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	c := &http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<code class="id">([a-z2-7]{16})</code>`).FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("web form: %d, no id on the receipt:\n%.300s", resp.StatusCode, page)
+	}
+	return string(m[1])
+}
+
 // dial connects to p with signer's key (nil: none), falling back to
 // keyboard-interactive with no questions, as OpenSSH does.
 func (p *proc) dial(t *testing.T, signer gossh.Signer) *gossh.Client {
@@ -205,8 +244,9 @@ func engineEnv(o store.Options) []string {
 	return nil
 }
 
-// TestMessageSurvivesSIGKILL: a message acknowledged over SSH, the
-// server SIGKILLed at once, is there after a restart, on both engines;
+// TestMessageSurvivesSIGKILL: a message acknowledged over SSH, by the
+// TUI's form or by the web page's receipt, the server SIGKILLed at once,
+// is there after a restart, on both engines;
 // read over SSH by the owner and by resume inbox on the host.
 func TestMessageSurvivesSIGKILL(t *testing.T) {
 	bin := buildBinary(t)
@@ -229,6 +269,11 @@ func TestMessageSurvivesSIGKILL(t *testing.T) {
 			formID := p1.sendForm(t, "Form Sender", "form@example.com", "Sent from the form")
 			p1.kill(t)
 
+			// The web page's form: the receipt shown, then SIGKILL.
+			pw := startProc(t, bin, dir, env...)
+			webID := pw.postForm(t, "Web Sender", "web@example.com", "Sent from the web page")
+			pw.kill(t)
+
 			p2 := startProc(t, bin, dir, env...)
 			out, errOut, code = p2.ssh(t, owner, "inbox read "+id, "")
 			if code != 0 || !strings.Contains(out, "Survive this.") || !strings.Contains(out, "Jane Roe <jane@example.com>") {
@@ -237,6 +282,10 @@ func TestMessageSurvivesSIGKILL(t *testing.T) {
 			out, errOut, code = p2.ssh(t, owner, "inbox read "+formID, "")
 			if code != 0 || !strings.Contains(out, "Sent from the form") || !strings.Contains(out, "via tui") {
 				t.Fatalf("after SIGKILL and restart, the form's message %s: exit %d, %q %q", formID, code, out, errOut)
+			}
+			out, errOut, code = p2.ssh(t, owner, "inbox read "+webID, "")
+			if code != 0 || !strings.Contains(out, "Sent from the web page") || !strings.Contains(out, "via web") {
+				t.Fatalf("after SIGKILL and restart, the web form's message %s: exit %d, %q %q", webID, code, out, errOut)
 			}
 			p2.kill(t)
 
@@ -247,14 +296,14 @@ func TestMessageSurvivesSIGKILL(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			if code := run(args, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), id) ||
-				!strings.Contains(stdout.String(), "2 messages, 0 unread") {
+				!strings.Contains(stdout.String(), "3 messages, 0 unread") {
 				t.Errorf("resume inbox: exit %d\n%s%s", code, stdout.String(), stderr.String())
 			}
 			stdout.Reset()
 			if code := run(append(args, "--json"), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), `"message": "Survive this."`) {
 				t.Errorf("resume inbox --json: exit %d\n%s%s", code, stdout.String(), stderr.String())
 			}
-			for _, del := range []string{id, formID} {
+			for _, del := range []string{id, formID, webID} {
 				stdout.Reset()
 				if code := run(append([]string{"inbox", "delete", del}, args[1:]...), &stdout, &stderr); code != 0 {
 					t.Errorf("resume inbox delete: exit %d %s", code, stderr.String())

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,11 +111,30 @@ func buildBinary(t *testing.T) string {
 }
 
 // TestServeSIGTERM starts the real binary (with no subcommand, settings
-// from the environment), holds a TUI session and an idle connection, sends
-// SIGTERM and expects exit status 0 within the grace, the TUI visitor told.
+// from the environment), holds a TUI session and an idle connection, and
+// on the web side an idle keep-alive connection; sends SIGTERM and
+// expects exit status 0 within the grace, the TUI visitor told, the web
+// connection closed.
 func TestServeSIGTERM(t *testing.T) {
 	p := startProc(t, buildBinary(t), t.TempDir(), "RESUME_SHUTDOWN_GRACE=5s")
 	addr, exited := p.addr, p.exited
+	// On the web side: a keep-alive connection, idle after a request.
+	// (One halfway through its headers is waited for until the header
+	// timeout or the grace, as net/http and nginx do:
+	// web.TestShutdownClosesWhatIsLeft.)
+	webIdle, err := net.Dial("tcp", p.http)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer webIdle.Close()
+	if _, err := io.WriteString(webIdle, "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(webIdle), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
 	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(p.host), Timeout: 10 * time.Second}
 	idle, err := gossh.Dial("tcp", addr, cfg)
 	if err != nil {
@@ -157,6 +181,10 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Errorf("took %s, more than the grace", d)
 	}
 	_ = s.Wait()
+	_ = webIdle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := webIdle.Read(make([]byte, 1)); n > 0 || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the idle web connection is still open: %v", err)
+	}
 	if !strings.Contains(out.String(), "restarting") {
 		t.Errorf("the TUI visitor was not told: %q", out.String())
 	}
