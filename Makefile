@@ -3,7 +3,7 @@
 # a minute.
 GO ?= go
 
-.PHONY: test check quick lint vet vet-stockv1 race hostile run bench release deploy-test
+.PHONY: test check quick lint vet vet-stockv1 race hostile stress run bench release deploy-test
 
 test: vet vet-stockv1 lint race hostile deploy-test
 
@@ -46,6 +46,18 @@ race:
 CHURN ?= 30s
 hostile:
 	$(GO) test -tags hostile -count=1 -run '^TestSlow' -timeout 10m -v ./server -churn $(CHURN)
+
+# stress runs race tests the way a busy CI machine does, with BURN busy
+# loops beside them (killed after): no test may fail because the machine
+# is loaded. make stress PKG=./server RUN=TestHostile COUNT=5 BURN=8.
+PKG ?= ./...
+RUN ?= .
+COUNT ?= 3
+BURN ?= 8
+stress:
+	@pids=; for i in $$(seq $(BURN)); do (while :; do :; done) & pids="$$pids $$!"; done; \
+	trap 'kill $$pids' EXIT; \
+	$(GO) test -race -count=$(COUNT) -run '$(RUN)' -timeout 60m $(PKG)
 
 run:
 	$(GO) run ./cmd/resume

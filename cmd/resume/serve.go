@@ -140,7 +140,13 @@ SIGHUP reloads the content file.`,
 			}
 			if cfg.NotifyURL != "" {
 				hook := &store.Webhook{URL: cfg.NotifyURL, Retry: cfg.NotifyRetry, Log: logger.With("component", "webhook")}
-				go hook.Run(ctx, st)
+				hctx, hcancel := context.WithCancel(ctx)
+				hookDone := make(chan struct{})
+				go func() { defer close(hookDone); hook.Run(hctx, st) }()
+				// Before the store closes: a delivery that went through is
+				// recorded in the outbox (Run updates it before it returns),
+				// or the next start would send it a second time.
+				defer func() { hcancel(); <-hookDone }()
 			}
 			logger.Info("messages", "store", st.Engine(), "owner_keys", cfg.OwnerKeysFile != "", "notify", cfg.NotifyURL != "")
 			if webCfg.Addr == "" {

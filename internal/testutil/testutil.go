@@ -6,7 +6,6 @@ package testutil
 import (
 	"encoding/json"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -72,11 +71,21 @@ var SeedFacts = []string{
 	"Computer Network", "Computer Organization and Design",
 }
 
-var space = regexp.MustCompile(`\s+`)
-
-// Squash drops all white space, so that a fact is found however the text
-// was wrapped and indented.
-func Squash(s string) string { return space.ReplaceAllString(s, "") }
+// Squash drops all white space (what the regexp \s matches: space, \t,
+// \n, \f and \r), so that a fact is found however the text was wrapped
+// and indented. It is a byte loop, not a regexp: tests squash whole
+// rendered screens (megabytes, under the race detector), and a regexp
+// made that minutes on a busy machine.
+func Squash(s string) string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if !isSpace(s[i]) {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
 
 // DateKeys are the fields renderers show through content.FormatDate.
 var DateKeys = map[string]bool{"startDate": true, "endDate": true, "date": true, "releaseDate": true}
