@@ -8,6 +8,12 @@
 #
 #   bash bench/web/run.sh                 # 50 connections, 10s a run, 2 rounds
 #   CONNS=100 DURATION=20s bash bench/web/run.sh
+#   PIN=1 bash bench/web/run.sh           # the servers on CPU 0, wrk on CPU 1
+#
+# By default wrk, nginx and resume share every CPU, so wrk's own waits for
+# a CPU count in the latencies it reports. PIN=1 (taskset, needs two CPUs)
+# gives each side its own: both servers on CPU 0 (one nginx worker; Go
+# sees one CPU), wrk with one thread on CPU 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +23,13 @@ DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
 OURS_PORT=${OURS_PORT:-18350}
 NGINX_PORT=${NGINX_PORT:-18351}
+PIN=${PIN:-}
+server_cpu=() wrk_cpu=() workers=auto
+if [ -n "$PIN" ]; then
+  command -v taskset >/dev/null || { echo "bench/web: PIN=1 needs taskset (util-linux)" >&2; exit 1; }
+  [ "$(nproc)" -ge 2 ] || { echo "bench/web: PIN=1 needs two CPUs" >&2; exit 1; }
+  server_cpu=(taskset -c 0) wrk_cpu=(taskset -c 1) workers=1 THREADS=1
+fi
 
 for tool in nginx wrk curl; do
   command -v "$tool" >/dev/null || { echo "bench/web: $tool is not installed (apt-get install nginx wrk curl)" >&2; exit 1; }
@@ -34,7 +47,7 @@ trap cleanup EXIT
 go build -o "$tmp/resume" ./cmd/resume
 # No limits that would refuse a benchmark from one address, no access log
 # (nginx has none either), no reload polling.
-"$tmp/resume" serve --addr 127.0.0.1:0 --http-addr "127.0.0.1:$OURS_PORT" \
+"${server_cpu[@]}" "$tmp/resume" serve --addr 127.0.0.1:0 --http-addr "127.0.0.1:$OURS_PORT" \
   --data-dir "$tmp/data" --log-level warn --reload-interval 0 \
   --http-rate-per-ip 0 --http-max-conns 100000 --http-max-conns-per-ip 100000 &
 pids+=($!)
@@ -58,7 +71,7 @@ extra=$(tr -d '\r' <"$tmp/headers" | awk -F': ' 'NR > 1 && NF > 1 &&
     printf "      add_header %s \"%s\";\n", $1, v }')
 
 cat >"$tmp/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $workers;
 daemon off;
 pid $tmp/nginx.pid;
 error_log $tmp/nginx-error.log warn;
@@ -84,7 +97,7 @@ $extra
   }
 }
 CONF
-nginx -c "$tmp/nginx.conf" -p "$tmp" &
+"${server_cpu[@]}" nginx -c "$tmp/nginx.conf" -p "$tmp" &
 pids+=($!)
 for _ in $(seq 1 100); do
   curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break
@@ -96,11 +109,11 @@ cmp -s "$tmp/www/index.html.gz" <(curl -sf -H 'Accept-Encoding: gzip' "http://12
 bytes=$(wc -c <"$tmp/www/index.html.gz")
 hdr() { curl -s -o /dev/null -D - -H 'Accept-Encoding: gzip' -A "$ua" "http://127.0.0.1:$1/" | tr -d '\r' | wc -c; }
 echo "response headers: resume $(hdr "$OURS_PORT") bytes, nginx $(hdr "$NGINX_PORT") bytes"
-echo "page: $bytes bytes gzip; wrk -t$THREADS -c$CONNS -d$DURATION; $(nproc) CPUs"
+echo "page: $bytes bytes gzip; wrk -t$THREADS -c$CONNS -d$DURATION; $(nproc) CPUs${PIN:+; servers on CPU 0, wrk on CPU 1}"
 printf '%-8s %-6s %12s %10s %10s\n' server round 'requests/s' p50 p99
 run() {
   local name=$1 port=$2 round=$3 out
-  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
+  out=$("${wrk_cpu[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
     -H 'Accept-Encoding: gzip' -H "User-Agent: $ua" "http://127.0.0.1:$port/")
   printf '%-8s %-6s %12s %10s %10s\n' "$name" "$round" \
     "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
