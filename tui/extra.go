@@ -42,6 +42,7 @@ func (m *Model) enterSection() tea.Cmd {
 		m.showPage()
 	case m.onSection(inboxID) && m.inbox == nil:
 		m.inbox = &inboxView{in: m.opts.Inbox}
+		m.inbox.SetSize(m.lay.paneW, m.lay.paneH)
 		m.showPage()
 		return m.inbox.load()
 	}
@@ -72,24 +73,22 @@ func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// sectionPane is what an added section's pane shows, if the active
-// section is one.
-func (m *Model) sectionPane() (paneText, bool) {
+// sectionPane puts an added section's pane into the viewport, and
+// reports whether the active section is one.
+func (m *Model) sectionPane() bool {
 	var lines []string
 	focusY := 0
 	switch {
 	case m.onSection(contactID) && m.form != nil:
-		m.form.SetSize(m.lay.paneW, m.lay.paneH)
 		lines = m.form.lines(m.st)
 		focusY = m.form.focusY
 	case m.onSection(inboxID) && m.inbox != nil:
-		m.inbox.SetSize(m.lay.paneW, m.lay.paneH)
 		lines = m.inbox.lines(m.st)
 		focusY = m.inbox.selY
 	case m.onSection(contactID), m.onSection(inboxID):
 		lines = []string{""}
 	default:
-		return paneText{}, false
+		return false
 	}
 	text := paneText{lines: lines, widths: make([]int, len(lines))}
 	for i, l := range lines {
@@ -101,5 +100,5 @@ func (m *Model) sectionPane() (paneText, bool) {
 	if off := m.pager.vp.YOffset(); focusY < off || focusY+3 >= off+h {
 		m.pager.vp.SetYOffset(max(focusY-h/3, 0))
 	}
-	return text, true
+	return true
 }

@@ -558,6 +558,12 @@ func (m *Model) relayout() {
 	m.pager.SetSize(m.lay.paneW, m.lay.paneH)
 	m.help.SetSize(m.lay.paneW, m.lay.paneH)
 	m.links.SetSize(m.lay.paneW, m.lay.paneH)
+	if m.form != nil {
+		m.form.SetSize(m.lay.paneW, m.lay.paneH)
+	}
+	if m.inbox != nil {
+		m.inbox.SetSize(m.lay.paneW, m.lay.paneH)
+	}
 	if m.search != nil {
 		m.search.SetSize(m.lay.innerW, 1)
 	}
@@ -585,7 +591,7 @@ func (m *Model) showPage() {
 		return
 	case overlayNone:
 	}
-	if _, ok := m.sectionPane(); ok {
+	if m.sectionPane() {
 		return
 	}
 	p := m.doc.pages[m.active]
