@@ -57,7 +57,6 @@ type searchAction uint8
 
 const (
 	searchType searchAction = iota // text for the query
-	searchQuit
 	searchAccept
 	searchCancel
 	searchNext
@@ -68,8 +67,6 @@ const (
 func (s *searchState) typingKey(msg tea.KeyPressMsg) searchAction {
 	k := s.keys
 	switch {
-	case key.Matches(msg, k.Interrupt):
-		return searchQuit
 	case key.Matches(msg, k.Accept):
 		return searchAccept
 	case key.Matches(msg, k.Close):

@@ -255,12 +255,12 @@ func (m *Model) focus() focus {
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	m.setFlash("")
+	if key.Matches(msg, k.Interrupt) {
+		return tea.Quit
+	}
 	f := m.focus()
 	if f == focusTyping {
 		return m.typingKey(msg)
-	}
-	if key.Matches(msg, k.Interrupt) {
-		return tea.Quit
 	}
 	switch f {
 	case focusForm:
@@ -295,8 +295,6 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 // typingKey hands a key to the search being typed.
 func (m *Model) typingKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.search.typingKey(msg) {
-	case searchQuit:
-		return tea.Quit
 	case searchAccept:
 		m.acceptSearch()
 		return nil
