@@ -23,7 +23,7 @@ type Inbox struct {
 }
 
 // InboxMessage is a message as the Inbox shows it. The text is cleaned
-// again before it is drawn.
+// again when it arrives, before it is drawn.
 type InboxMessage struct {
 	ID       string
 	From     string // "Name <contact>"
@@ -48,14 +48,31 @@ type (
 	}
 )
 
+// inboxItem is a message with its text cleaned for the terminal, once,
+// when it arrives; the embedded message keeps the ID the store knows.
+type inboxItem struct {
+	InboxMessage
+	from, received, id, sender string // each cleaned to one line
+	body                       string // cleaned, line breaks kept
+	preview                    string // the body's first line
+}
+
+func newInboxItem(m InboxMessage) inboxItem {
+	line := func(s string) string { return safetext.Allow(s, false) }
+	it := inboxItem{InboxMessage: m, from: line(m.From), received: line(m.Received), id: line(m.ID), sender: line(m.Sender)}
+	it.body = safetext.Allow(m.Body, true)
+	it.preview, _, _ = strings.Cut(strings.TrimSpace(it.body), "\n")
+	return it
+}
+
 // inboxView is the Inbox section: the list, or one message open.
 type inboxView struct {
 	in      *Inbox
-	msgs    []InboxMessage
+	msgs    []inboxItem
 	loaded  bool
 	err     string
 	sel     int
-	open    *InboxMessage // the message being read
+	open    *inboxItem // the message being read
 	confirm bool          // "delete?" asked
 	selY    int           // the pane line of the selection
 	width   int
@@ -153,14 +170,14 @@ func (v *inboxView) key(k tea.KeyPressMsg) (cmd tea.Cmd, handled bool, flash str
 	return nil, false, ""
 }
 
-func (v *inboxView) current() InboxMessage {
+func (v *inboxView) current() inboxItem {
 	if v.open != nil {
 		return *v.open
 	}
 	if v.sel < len(v.msgs) {
 		return v.msgs[v.sel]
 	}
-	return InboxMessage{}
+	return inboxItem{}
 }
 
 // update takes the answers of the inbox's commands.
@@ -173,13 +190,16 @@ func (v *inboxView) update(msg tea.Msg) (tea.Cmd, string) {
 			v.err = safetext.Line(msg.err.Error())
 			return nil, ""
 		}
-		v.msgs = msg.msgs
+		v.msgs = make([]inboxItem, len(msg.msgs))
+		for i, m := range msg.msgs {
+			v.msgs[i] = newInboxItem(m)
+		}
 		v.sel = min(v.sel, max(len(v.msgs)-1, 0))
 	case inboxReadMsg:
 		if msg.err != nil {
 			return nil, "Could not open it: " + safetext.Line(msg.err.Error())
 		}
-		m := msg.msg
+		m := newInboxItem(msg.msg)
 		v.open = &m
 	case inboxDeletedMsg:
 		if msg.err != nil {
@@ -196,7 +216,6 @@ func (v *inboxView) lines(st *Styles) []string {
 	w := v.width
 	var out []string
 	add := func(ls ...string) { out = append(out, ls...) }
-	line := func(s string) string { return safetext.Allow(s, false) }
 	switch {
 	case !v.loaded:
 		add("Loading the inbox…")
@@ -206,15 +225,15 @@ func (v *inboxView) lines(st *Styles) []string {
 		return out
 	}
 	if v.confirm {
-		add(cut(st.Flash.Render("Delete the message from "+truncate(line(v.current().From), max(w-40, 8))+"? y deletes it, any other key keeps it"), w))
+		add(cut(st.Flash.Render("Delete the message from "+truncate(v.current().from, max(w-40, 8))+"? y deletes it, any other key keeps it"), w))
 		add("")
 	}
 	if m := v.open; m != nil {
-		for _, kv := range [][2]string{{"From", m.From}, {"Received", m.Received}, {"Id", m.ID}, {"Sent", m.Sender}} {
-			add(indent(wrap(line(kv[1]), max(w-10, 8)), st.Muted.Render(kv[0]+":"+spaces(9-len(kv[0]))), spaces(10))...)
+		for _, kv := range [][2]string{{"From", m.from}, {"Received", m.received}, {"Id", m.id}, {"Sent", m.sender}} {
+			add(indent(wrap(kv[1], max(w-10, 8)), st.Muted.Render(kv[0]+":"+spaces(9-len(kv[0]))), spaces(10))...)
 		}
 		add("")
-		for _, para := range strings.Split(safetext.Allow(m.Body, true), "\n") {
+		for _, para := range strings.Split(m.body, "\n") {
 			add(wrap(para, w)...)
 		}
 		add("")
@@ -239,14 +258,13 @@ func (v *inboxView) lines(st *Styles) []string {
 		if m.Unread {
 			unread = "* "
 		}
-		title := truncate(line(m.Received)+"  "+line(m.From), max(w-4, 4))
+		title := truncate(m.received+"  "+m.from, max(w-4, 4))
 		ts := st.Plain
 		if i == v.sel {
 			ts = st.Selected
 		}
 		add(mark + unread + ts.Render(title))
-		first, _, _ := strings.Cut(strings.TrimSpace(safetext.Allow(m.Body, true)), "\n")
-		add("    " + st.Muted.Render(truncate(first, max(w-4, 4))))
+		add("    " + st.Muted.Render(truncate(m.preview, max(w-4, 4))))
 	}
 	return out
 }
