@@ -174,18 +174,8 @@ var formKeys = struct{ Next, Prev, Send, Leave, Again, Field, Press key.Binding 
 	Again: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
 }
 
-// ShortHelp is the footer's bindings on the form.
-func (f *contactForm) ShortHelp() []key.Binding {
-	return formShortHelp(DefaultKeyMap(), f.sentID != "")
-}
-
-// FullHelp is every key of the form.
-func (f *contactForm) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{formKeys.Next, formKeys.Prev, formKeys.Field, formKeys.Send, formKeys.Press, formKeys.Leave, formKeys.Again}}
-}
-
-// formShortHelp is ShortHelp for a form being written or, with sent, one
-// whose message has gone.
+// formShortHelp is the footer's bindings on a form being written or,
+// with sent, one whose message has gone.
 func formShortHelp(keys *KeyMap, sent bool) []key.Binding {
 	if sent {
 		return []key.Binding{short("back", keys.Accept), formKeys.Again, short("quit", keys.Interrupt)}

@@ -73,25 +73,17 @@ type inboxView struct {
 	err     string
 	sel     int
 	open    *inboxItem // the message being read
-	confirm bool          // "delete?" asked
-	selY    int           // the pane line of the selection
+	confirm bool       // "delete?" asked
+	selY    int        // the pane line of the selection
 	width   int
 }
 
 // SetSize sets the width the inbox is drawn at.
 func (v *inboxView) SetSize(w, _ int) { v.width = w }
 
-// ShortHelp is the footer's bindings on the Inbox section.
-func (v *inboxView) ShortHelp() []key.Binding { return inboxShortHelp(DefaultKeyMap()) }
-
+// inboxShortHelp is the footer's bindings on the Inbox section.
 func inboxShortHelp(keys *KeyMap) []key.Binding {
 	return []key.Binding{short("open", keys.Accept), short("delete", inboxKeys.Delete), short("back", keys.Close), short("sections", keys.Prev, keys.Next), keys.Quit}
-}
-
-// FullHelp is every key of the Inbox section.
-func (v *inboxView) FullHelp() [][]key.Binding {
-	keys := DefaultKeyMap()
-	return [][]key.Binding{{keys.Accept, keys.Up, keys.Down, keys.Close, inboxKeys.Delete, inboxKeys.Confirm, inboxKeys.Refresh}}
 }
 
 func (v *inboxView) load() tea.Cmd {

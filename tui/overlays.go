@@ -25,8 +25,10 @@ func paneOf(rows []row) paneText {
 }
 
 // helpView is the help overlay (?): every key, grouped, in the pane.
-// Its groups are the root's FullHelp, so the screen lists the keys of
-// every component.
+// Its groups are the root's FullHelp: the section, scrolling (the
+// pager's), search (the search's), copy and other keys. The Contact form
+// and the Inbox are not on it: their keys are in the footer while they
+// have the focus.
 type helpView struct {
 	keys  *KeyMap
 	width int
@@ -52,9 +54,6 @@ func helpShortHelp(keys *KeyMap, scroll bool) []key.Binding {
 	}
 	return want
 }
-
-// FullHelp is the help's own keys.
-func (v *helpView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
 
 // lines is the help screen: groups of bindings side by side when they
 // fit, else one under another.
@@ -150,12 +149,6 @@ func (v *linksView) ShortHelp() []key.Binding { return linksShortHelp(v.keys) }
 
 func linksShortHelp(keys *KeyMap) []key.Binding {
 	return []key.Binding{short("copy", keys.Accept), short("close", keys.Close), short("choose", keys.Up, keys.Down), keys.Quit}
-}
-
-// FullHelp is the links' own keys.
-func (v *linksView) FullHelp() [][]key.Binding {
-	k := v.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Accept, k.Copy, k.Jump, k.Close}}
 }
 
 // linksAction is what a key asks of the links list.

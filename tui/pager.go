@@ -3,7 +3,6 @@ package tui
 import (
 	"strconv"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -99,22 +98,3 @@ func (p *pager) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{{k.Down, k.Up, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom}}
 }
-
-// component is a part of the screen the root holds: the root gives it its
-// size, after taking off the frame (header, tabs or sidebar, footer), and
-// the footer and the help show its keys. The pager, the search, the help
-// and links overlays, the Contact form and the Inbox are components; a new
-// screen is one more.
-type component interface {
-	help.KeyMap
-	SetSize(w, h int)
-}
-
-var (
-	_ component = (*pager)(nil)
-	_ component = (*searchState)(nil)
-	_ component = (*helpView)(nil)
-	_ component = (*linksView)(nil)
-	_ component = (*contactForm)(nil)
-	_ component = (*inboxView)(nil)
-)

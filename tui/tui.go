@@ -7,7 +7,9 @@
 // gives the rest to its components with SetSize: the pager (the section
 // pane), the search, the help and links overlays, the Contact form and
 // the Inbox. A key goes to the focused component first; the footer shows
-// that component's ShortHelp. Only the root returns a tea.View.
+// that component's keys. The help screen lists the root's, the pager's
+// and the search's keys; the Contact form's and the Inbox's are only in
+// the footer. Only the root returns a tea.View.
 //
 // The model is built for many concurrent sessions: it starts no timers,
 // keeps a few kilobytes of state per session, and shares everything that
