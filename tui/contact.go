@@ -149,7 +149,11 @@ func (f *contactForm) problem(i int) string {
 	default:
 		v, limit = f.body.Value(), f.c.MaxBody
 	}
-	n := utf8.RuneCountInString(v)
+	return f.check(i, v, utf8.RuneCountInString(v), limit)
+}
+
+// check is problem for field i holding v, of n runes, at most limit.
+func (f *contactForm) check(i int, v string, n, limit int) string {
 	switch {
 	case strings.TrimSpace(v) == "":
 		return "required"
@@ -295,11 +299,12 @@ func (f *contactForm) lines(st *Styles) []string {
 		if f.focus == i {
 			mark = st.Prompt.Render("▸ ")
 		}
-		count := fmt.Sprintf("%d/%d", utf8.RuneCountInString(value), limit)
+		n := utf8.RuneCountInString(value)
+		count := fmt.Sprintf("%d/%d", n, limit)
 		head := mark + st.Title.Render(label)
 		if pad := w - cellWidth(head) - len(count); pad >= 1 {
 			cs := st.Muted
-			if utf8.RuneCountInString(value) > limit {
+			if n > limit {
 				cs = st.Flash
 			}
 			head += spaces(pad) + cs.Render(count)
@@ -313,9 +318,11 @@ func (f *contactForm) lines(st *Styles) []string {
 		}
 		// A field's problem shows once the visitor has left it, or at
 		// once when typing has made it too long.
-		if p := f.problem(i); p != "" && (f.touched[i] || f.tried || utf8.RuneCountInString(value) > limit) {
-			for _, l := range indent(wrap(p, max(w-4, 4)), "  ✗ ", "    ") {
-				add(st.Flash.Render(l))
+		if f.touched[i] || f.tried || n > limit {
+			if p := f.check(i, value, n, limit); p != "" {
+				for _, l := range indent(wrap(p, max(w-4, 4)), "  ✗ ", "    ") {
+					add(st.Flash.Render(l))
+				}
 			}
 		}
 	}
