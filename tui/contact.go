@@ -171,11 +171,11 @@ var formKeys = struct{ Next, Prev, Send, Leave, Again, Field, Press key.Binding 
 	// send button, enter or space sends.
 	Field: binding("next field", "enter"),
 	Press: binding("send, on the button", "enter", "space"),
-	Next:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next")),
-	Prev:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("⇧tab", "previous")),
-	Send:  key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
-	Leave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave")),
-	Again: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
+	Next:  binding("next", "tab"),
+	Prev:  binding("previous", "shift+tab"),
+	Send:  binding("send", "ctrl+s"),
+	Leave: binding("leave", "esc"),
+	Again: binding("new", "n"),
 }
 
 // formShortHelp is the footer's bindings on a form being written or,
