@@ -211,9 +211,13 @@ func (v *linksView) lines(st *Styles) paneText {
 	lw = min(lw, w/3)
 	// When an address does not fit beside the labels even shortened, the
 	// labels give way: the address says where a link goes.
+	// Each address written out, and shortened, once per link.
+	full, short := make([]string, len(v.links)), make([]string, len(v.links))
 	labels := true
-	for _, c := range v.links {
-		labels = labels && cellWidth(content.DisplayURL(linkText(c))) <= w-lw-6
+	for i, c := range v.links {
+		full[i] = linkText(c)
+		short[i] = content.DisplayURL(full[i])
+		labels = labels && cellWidth(short[i]) <= w-lw-6
 	}
 	gap := "  "
 	if !labels {
@@ -230,11 +234,11 @@ func (v *linksView) lines(st *Styles) paneText {
 		if i < 9 {
 			num = strconv.Itoa(i+1) + " "
 		}
-		text := linkText(c)
+		text := full[i]
 		if room := max(w-lw-4-len(gap), 1); cellWidth(text) > room {
 			// Without the scheme and www. before it is cut; the link
 			// and the copy keep the whole address.
-			text = truncate(content.DisplayURL(text), room)
+			text = truncate(short[i], room)
 		}
 		out = append(out, row{
 			mark + st.Key.Render(num) + ls.Render(label) + gap + st.Link.Hyperlink(linkURI(c.URL)).Render(text),
