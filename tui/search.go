@@ -45,9 +45,6 @@ func findMatches(d *document, q string) []match {
 	var out []match
 	for si, p := range d.pages {
 		spans := p.spans
-		if spans == nil { // a page not made by the renderer
-			spans = textSpans(p.plain)
-		}
 		for li, line := range p.plain {
 			for i := spans[li][0]; i < spans[li][1]; {
 				if mt, end, ok := matchFrom(p.plain, spans, li, i, qr); ok {

@@ -86,7 +86,8 @@ func TestSearchFindsEveryBulletAtEveryWidth(t *testing.T) {
 }
 
 func TestSearchDoesNotCrossParagraphs(t *testing.T) {
-	d := &document{pages: []page{{plain: []string{"● alpha", "│", "│ beta gamma", "│ delta"}}}}
+	plain := []string{"● alpha", "│", "│ beta gamma", "│ delta"}
+	d := &document{pages: []page{{plain: plain, spans: textSpans(plain)}}}
 	if got := findMatches(d, "alpha beta"); len(got) != 0 {
 		t.Errorf("alpha beta matched across a blank line: %+v", got)
 	}
