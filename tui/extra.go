@@ -56,10 +56,9 @@ func (m *Model) formUpdate(msg tea.Msg) tea.Cmd {
 		m.setFlash(flash)
 	}
 	if leave {
-		if m.form.sentID != "" || !m.form.dirty() {
-			m.form = nil // a new visit starts a new message
-		} else {
-			m.form = nil
+		discarded := m.form.dirty() // unsent text; a sent form is not dirty
+		m.form = nil                // a new visit starts a new message
+		if discarded {
 			m.setFlash("Message discarded")
 		}
 		prev := m.prev

@@ -441,10 +441,11 @@ func (m *Model) setActive(i int) {
 	n := len(m.info.sections)
 	m.saveOffset()
 	m.overlay = overlayNone
-	if a := ((i % n) + n) % n; a != m.active {
+	a := ((i % n) + n) % n
+	if a != m.active {
 		m.prev = m.active
 	}
-	m.active = ((i % n) + n) % n
+	m.active = a
 	m.showPage()
 }
 
