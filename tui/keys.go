@@ -139,23 +139,27 @@ func (k *KeyMap) ShortHelp() []key.Binding {
 }
 
 // FullHelp groups the bindings into the help screen's columns.
-func (k *KeyMap) FullHelp() [][]key.Binding { return k.fullHelp(9) }
+func (k *KeyMap) FullHelp() [][]key.Binding { return k.fullHelp(9, true) }
 
 // fullHelp is FullHelp for a résumé of n sections: the section keys say
-// 1–n.
-func (k *KeyMap) fullHelp(n int) [][]key.Binding {
+// 1–n, and w (Write) is there only with a Contact section.
+func (k *KeyMap) fullHelp(n int, contact bool) [][]key.Binding {
 	jump := k.Jump
 	if keys := jump.Keys(); n >= 1 && n < len(keys) {
 		jump = binding(jump.Help().Desc, keys[:n]...)
 	}
 	// The scrolling and search columns are those components' own.
 	p, sr := pager{keys: k}, searchState{keys: k}
+	other := []key.Binding{k.Write, k.Theme, k.Help, k.Quit, k.Interrupt}
+	if !contact {
+		other = other[1:]
+	}
 	return [][]key.Binding{
 		{k.Next, k.Prev, jump},
 		p.FullHelp()[0],
 		sr.FullHelp()[0],
 		{k.Copy, k.Links, k.Mouse},
-		{k.Write, k.Theme, k.Help, k.Quit, k.Interrupt},
+		other,
 	}
 }
 

@@ -180,7 +180,7 @@ func TestHelpCoversEveryBinding(t *testing.T) {
 	k := DefaultKeyMap()
 	for _, n := range []int{3, 7, 9} {
 		inHelp := map[string]string{} // key → the label it is shown under
-		for _, col := range k.fullHelp(n) {
+		for _, col := range k.fullHelp(n, true) {
 			for _, b := range col {
 				for _, key := range b.Keys() {
 					inHelp[key] = b.Help().Key

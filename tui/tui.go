@@ -18,8 +18,6 @@
 package tui
 
 import (
-	"slices"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -619,11 +617,5 @@ func (m *Model) View() tea.View {
 // helpGroups are the bindings the help screen lists, in its columns: the
 // key map's groups, without w when there is no Contact section.
 func (m *Model) helpGroups() [][]key.Binding {
-	groups := m.keys.fullHelp(len(m.info.sections))
-	if m.info.extra&withContact == 0 {
-		for i, g := range groups {
-			groups[i] = slices.DeleteFunc(g, func(b key.Binding) bool { return b.Help().Key == m.keys.Write.Help().Key })
-		}
-	}
-	return groups
+	return m.keys.fullHelp(len(m.info.sections), m.info.extra&withContact != 0)
 }
