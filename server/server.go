@@ -207,10 +207,10 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	case cmdPDF:
 		s.writePDF(ss, rt.paper)
 		return
-	case "message":
+	case cmdMessage:
 		s.runMessage(ss, rt)
 		return
-	case "inbox":
+	case cmdInbox:
 		s.runInbox(ss, rt)
 		return
 	}
@@ -221,8 +221,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 // one it refuses, since a terminal would show garbage and a PTY would turn
 // each "\n" in the bytes into "\r\n".
 func (s *Server) writePDF(ss *session, paper pdf.Paper) {
-	why := "the PDF is binary and this session has a terminal; save it without one: " +
-		s.cfg.SSHCommand(ss.LocalAddr()) + " pdf > resume.pdf"
+	var why string
 	if ss.pty == nil {
 		b, err := ss.pdf.Render(paper)
 		if err == nil {
@@ -231,6 +230,9 @@ func (s *Server) writePDF(ss *session, paper pdf.Paper) {
 		}
 		s.log.Error("render pdf", "err", safetext.Line(err.Error()))
 		why = "the PDF could not be made (the server's log says why)"
+	} else {
+		why = "the PDF is binary and this session has a terminal; save it without one: " +
+			s.cfg.SSHCommand(ss.LocalAddr()) + " pdf > resume.pdf"
 	}
 	_, _ = io.WriteString(ss.Stderr(), "resume: "+why+"\n")
 	ss.setExitCode(1)

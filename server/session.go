@@ -554,13 +554,12 @@ func (ss *session) write(w io.Writer, b []byte) (int, error) {
 }
 
 // Stderr is the channel's stderr stream, newline-mapped like Write.
-func (ss *session) Stderr() io.ReadWriter {
+func (ss *session) Stderr() io.Writer {
 	return stderr{ss}
 }
 
 type stderr struct{ ss *session }
 
-func (e stderr) Read(b []byte) (int, error)  { return e.ss.ch.Stderr().Read(b) }
 func (e stderr) Write(b []byte) (int, error) { return e.ss.write(e.ss.ch.Stderr(), b) }
 
 // exit sends the exit status and closes the channel, once.
