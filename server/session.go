@@ -15,12 +15,8 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/teahost"
-	"github.com/laphets/resume/render/pdf"
-	"github.com/laphets/resume/render/text"
-	"github.com/laphets/resume/tui"
 )
 
 // Bounds on what a visitor may ask of one session.
@@ -83,12 +79,8 @@ type session struct {
 	started bool
 
 	// Set by the handler chain, in the handler goroutine.
-	route    route
-	resume   *content.Resume
-	load     *loaded     // resume with its sections and renderings
-	text     *text.Cache // renderings of resume
-	tuiCache *tui.Cache
-	pdf      *pdf.Cache // its PDFs
+	route route
+	load  *loaded // the résumé the session got, with its sections and renderings
 
 	// The window, updated by window-change requests; winMu.
 	winMu    sync.Mutex
