@@ -11,11 +11,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/laphets/resume/internal/safetext"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/laphets/resume/internal/safetext"
 )
 
 // SchemaJSON is the JSON Resume schema (schema.json, MIT licence beside it).
