@@ -60,7 +60,8 @@ var presentWords = map[string]bool{
 // ("Present", "now", "Obecnie", "至今"): the entry is ongoing, as if the end
 // date were left out.
 func IsPresent(s string) bool {
-	return presentWords[strings.ToLower(strings.TrimSpace(s))]
+	w := strings.ToLower(strings.TrimSpace(s))
+	return englishPresent[w] || presentWords[w]
 }
 
 // presentText is how an ongoing end is written: "Present" for the English
@@ -78,12 +79,6 @@ func presentText(s string) string {
 var englishPresent = map[string]bool{
 	"present": true, "now": true, "current": true, "currently": true, "ongoing": true, "today": true,
 	"to date": true, "till now": true, "to present": true, "until now": true,
-}
-
-func init() {
-	for w := range englishPresent {
-		presentWords[w] = true
-	}
 }
 
 // Period writes a date range: "February 2021 – Present" when only the

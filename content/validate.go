@@ -10,12 +10,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/laphets/resume/internal/safetext"
 )
 
 // SchemaJSON is the JSON Resume schema (schema.json, MIT licence beside it).
@@ -216,20 +217,9 @@ func dateMessage(got, field string) string {
 }
 
 // show quotes a value from the file for a message, shortened.
-func show(s string) string {
-	if utf8.RuneCountInString(s) > 40 {
-		s = string([]rune(s)[:39]) + "…"
-	}
-	return strconv.Quote(s)
-}
+func show(s string) string { return strconv.Quote(safetext.Clip(s, 40)) }
 
-func quoteless(v any) string {
-	s := fmt.Sprint(v)
-	if utf8.RuneCountInString(s) > 40 {
-		s = string([]rune(s)[:39]) + "…"
-	}
-	return s
-}
+func quoteless(v any) string { return safetext.Clip(fmt.Sprint(v), 40) }
 
 func article(t string) string {
 	switch t {

@@ -330,10 +330,10 @@ func (c Config) SSHCommand(local net.Addr) string {
 	} else if _, p, err := net.SplitHostPort(c.Addr); err == nil {
 		port, _ = strconv.Atoi(p)
 	}
-	if port <= 0 || port == 22 {
-		return "ssh " + hostPlaceholder
+	if port <= 0 {
+		return SSHCommandFor(hostPlaceholder, "")
 	}
-	return "ssh -p " + strconv.Itoa(port) + " " + hostPlaceholder
+	return SSHCommandFor(hostPlaceholder, strconv.Itoa(port))
 }
 
 func publicSSH(hostport string) (string, error) {
@@ -354,11 +354,18 @@ func publicSSH(hostport string) (string, error) {
 			return "", fmt.Errorf("%q has no valid port", hostport)
 		}
 	}
+	return SSHCommandFor(host, port), nil
+}
+
+// SSHCommandFor is the command that reaches host on port: "ssh HOST",
+// with "-p PORT" unless the port is 22 (or not given), an IPv6 address in
+// brackets.
+func SSHCommandFor(host, port string) string {
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]"
 	}
 	if port == "" || port == "22" {
-		return "ssh " + host, nil
+		return "ssh " + host
 	}
-	return "ssh -p " + port + " " + host, nil
+	return "ssh -p " + port + " " + host
 }

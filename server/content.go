@@ -45,13 +45,8 @@ type loaded struct {
 }
 
 func (cs *contentStore) newLoaded(r *content.Resume) *loaded {
-	secs := r.Sections()
-	ids := make([]string, len(secs))
-	for i, sec := range secs {
-		ids[i] = sec.ID
-	}
 	return &loaded{
-		resume: r, sections: secs, ids: ids,
+		resume: r, sections: r.Sections(), ids: r.SectionIDs(),
 		text: text.NewCache(r), tui: tui.NewCache(r), pdf: pdf.NewCache(r, cs.pdfFont),
 		markdown: sync.OnceValue(func() string { return markdown.Render(r) }),
 	}

@@ -44,12 +44,6 @@ func messageServer(t *testing.T, e storetest.Engine, cfg Config, owner gossh.Pub
 	return (&testServer{Server: s, logs: logs}).serve(t), st
 }
 
-func newSigner(t *testing.T) gossh.Signer {
-	t.Helper()
-	s := testutil.NewSigner(t)
-	return s
-}
-
 // impostor offers one key and signs with another: it has the owner's
 // public key, which is public, but not the private key.
 type impostor struct {
@@ -170,7 +164,7 @@ func TestMessageWithoutStore(t *testing.T) {
 }
 
 func TestInboxOwnerOnly(t *testing.T) {
-	owner, stranger := newSigner(t), newSigner(t)
+	owner, stranger := testutil.NewSigner(t), testutil.NewSigner(t)
 	ts, st := messageServer(t, storetest.SQLite, testConfig(t), owner.PublicKey())
 	const refusal = "resume: inbox: not allowed: only the owner's SSH key may read the inbox\n"
 	// The same refusal with an empty inbox and a full one.
@@ -263,7 +257,7 @@ func TestOwnerKeysFile(t *testing.T) {
 // message, then shows the owner's inbox through a terminal emulator: no
 // title change, no clipboard write, and no row but the output's touched.
 func TestInboxHostile(t *testing.T) {
-	owner := newSigner(t)
+	owner := testutil.NewSigner(t)
 	cfg := testConfig(t)
 	cfg.MessagesPerIP, cfg.MessagesPerDay = 0, 0
 	ts, st := messageServer(t, storetest.SQLite, cfg, owner.PublicKey())
@@ -380,7 +374,7 @@ func TestTUIContactForm(t *testing.T) {
 // inbox, through a terminal emulator: no title, no bell, none of the
 // sequences' payloads on screen, the header rows intact.
 func TestTUIInboxHostile(t *testing.T) {
-	owner := newSigner(t)
+	owner := testutil.NewSigner(t)
 	cfg := testConfig(t)
 	ts, st := messageServer(t, storetest.SQLite, cfg, owner.PublicKey())
 	for _, h := range storetest.Hostile {
@@ -392,7 +386,7 @@ func TestTUIInboxHostile(t *testing.T) {
 		}
 	}
 	// A stranger's TUI has no Inbox section.
-	sp := openPTY(t, ts.dialAs(t, newSigner(t)), "", 120, 40)
+	sp := openPTY(t, ts.dialAs(t, testutil.NewSigner(t)), "", 120, 40)
 	sp.waitFor(t, "Contact", 10*time.Second)
 	if strings.Contains(sp.out.String(), "Inbox") {
 		t.Error("a stranger's TUI shows an Inbox section")

@@ -159,7 +159,7 @@ func (s *Server) handle(ss *session) {
 	// 2. route: from the command and the PTY; the session keeps the
 	// résumé it starts with to its end (a reload does not change it).
 	cur := s.content.cur.Load()
-	ss.resume, ss.load, ss.text, ss.tuiCache, ss.pdf = cur.resume, cur, cur.text, cur.tui, cur.pdf
+	ss.load = cur
 	ss.setRoute(parseRoute(ss.rawCmd, ss.pty != nil, cur.sections))
 	// 3. account: count the session by kind (active, total, duration).
 	defer s.metrics.track(ss.route.kind)()
@@ -169,12 +169,12 @@ func (s *Server) handle(ss *session) {
 
 // serve runs a session's route.
 func (s *Server) serve(ss *session) {
-	rt, r := ss.route, ss.resume
+	rt, r := ss.route, ss.load.resume
 	switch {
 	case rt.kind == kindTUI:
 		s.runTUI(ss, r, rt.section)
 	case rt.kind == kindPlain:
-		_, _ = io.WriteString(ss, ss.text.Render(text.DefaultWidth))
+		_, _ = io.WriteString(ss, ss.load.text.Render(text.DefaultWidth))
 	case rt.err != "":
 		_, _ = io.WriteString(ss.Stderr(), rt.err+"\n")
 		ss.setExitCode(1)
@@ -188,7 +188,7 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	var out string
 	switch rt.command {
 	case cmdText:
-		out = ss.text.Render(ss.plainWidth(rt.width))
+		out = ss.load.text.Render(ss.plainWidth(rt.width))
 	case cmdMarkdown:
 		out = ss.load.markdown()
 	case cmdJSON:
@@ -207,10 +207,10 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 	case cmdPDF:
 		s.writePDF(ss, rt.paper)
 		return
-	case "message":
+	case cmdMessage:
 		s.runMessage(ss, rt)
 		return
-	case "inbox":
+	case cmdInbox:
 		s.runInbox(ss, rt)
 		return
 	}
@@ -221,16 +221,18 @@ func (s *Server) runCommand(ss *session, r *content.Resume, rt route) {
 // one it refuses, since a terminal would show garbage and a PTY would turn
 // each "\n" in the bytes into "\r\n".
 func (s *Server) writePDF(ss *session, paper pdf.Paper) {
-	why := "the PDF is binary and this session has a terminal; save it without one: " +
-		s.cfg.SSHCommand(ss.LocalAddr()) + " pdf > resume.pdf"
+	var why string
 	if ss.pty == nil {
-		b, err := ss.pdf.Render(paper)
+		b, err := ss.load.pdf.Render(paper)
 		if err == nil {
 			_, _ = ss.Write(b)
 			return
 		}
 		s.log.Error("render pdf", "err", safetext.Line(err.Error()))
 		why = "the PDF could not be made (the server's log says why)"
+	} else {
+		why = "the PDF is binary and this session has a terminal; save it without one: " +
+			s.cfg.SSHCommand(ss.LocalAddr()) + " pdf > resume.pdf"
 	}
 	_, _ = io.WriteString(ss.Stderr(), "resume: "+why+"\n")
 	ss.setExitCode(1)

@@ -15,12 +15,8 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/admission"
 	"github.com/laphets/resume/internal/teahost"
-	"github.com/laphets/resume/render/pdf"
-	"github.com/laphets/resume/render/text"
-	"github.com/laphets/resume/tui"
 )
 
 // Bounds on what a visitor may ask of one session.
@@ -83,12 +79,8 @@ type session struct {
 	started bool
 
 	// Set by the handler chain, in the handler goroutine.
-	route    route
-	resume   *content.Resume
-	load     *loaded     // resume with its sections and renderings
-	text     *text.Cache // renderings of resume
-	tuiCache *tui.Cache
-	pdf      *pdf.Cache // its PDFs
+	route route
+	load  *loaded // the résumé the session got, with its sections and renderings
 
 	// The window, updated by window-change requests; winMu.
 	winMu    sync.Mutex
@@ -554,13 +546,12 @@ func (ss *session) write(w io.Writer, b []byte) (int, error) {
 }
 
 // Stderr is the channel's stderr stream, newline-mapped like Write.
-func (ss *session) Stderr() io.ReadWriter {
+func (ss *session) Stderr() io.Writer {
 	return stderr{ss}
 }
 
 type stderr struct{ ss *session }
 
-func (e stderr) Read(b []byte) (int, error)  { return e.ss.ch.Stderr().Read(b) }
 func (e stderr) Write(b []byte) (int, error) { return e.ss.write(e.ss.ch.Stderr(), b) }
 
 // exit sends the exit status and closes the channel, once.

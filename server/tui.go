@@ -26,7 +26,7 @@ func (s *Server) runTUI(ss *session, r *content.Resume, section string) {
 	light, _ := tui.LightFromEnv(env)
 	model := s.newModel(r, tui.Options{
 		Section: section, Width: win.Width, Height: win.Height, Profile: profile,
-		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()), Cache: ss.tuiCache,
+		Light: light, SSHCommand: s.cfg.SSHCommand(ss.LocalAddr()), Cache: ss.load.tui,
 		Contact: s.contactForm(ss), Inbox: s.ownerInbox(ss),
 	})
 	p := teahost.New(ss.life, model, teahost.Options{

@@ -3,8 +3,6 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/binary"
 	"io"
 	"net"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/laphets/resume/content"
 	"github.com/laphets/resume/internal/admission"
+	"github.com/laphets/resume/internal/testutil"
 )
 
 // fakeMeta is the ConnMetadata of a visitor.
@@ -44,11 +43,7 @@ func TestAuthMethods(t *testing.T) {
 	if _, err := cfg.NoClientAuthCallback(meta); err != nil {
 		t.Fatalf("none: %v", err)
 	}
-	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	key, err := gossh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := testutil.NewSigner(t).PublicKey()
 	perms, err := cfg.PublicKeyCallback(meta, key)
 	if err != nil {
 		t.Fatalf("public key: %v", err)

@@ -336,9 +336,7 @@ func (s *sqlStore) Delivered(ctx context.Context, id string) error {
 
 // RetryAt implements Store.
 func (s *sqlStore) RetryAt(ctx context.Context, id string, when time.Time, reason string) error {
-	if len(reason) > 500 {
-		reason = clip(reason, 500)
-	}
+	reason = clip(reason, 500)
 	if _, err := s.db.ExecContext(ctx, s.q.retry, micros(when), reason, id); err != nil {
 		return fmt.Errorf("retry: %w", err)
 	}

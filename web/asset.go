@@ -31,14 +31,12 @@ const minCompress = 512
 // once too, as bytes, so serving one is a few header sets and a write of
 // bytes that are never copied.
 type asset struct {
-	typ  string
 	etag string // strong, unquoted; the encodings add a suffix
 	mod  time.Time
-	raw  []byte
-	gz   []byte // nil when not worth it
-	br   []byte
 
-	// The header values of each encoding, and those all share.
+	// Each encoding's bytes and header values (gzip and brotli empty when
+	// the body is too small to be worth compressing), and those all
+	// share.
 	identity, gzip, brotli variant
 	typeH, modH            []byte
 }
@@ -61,11 +59,9 @@ func newAsset(typ string, body []byte, mod time.Time) *asset {
 func compressedAt(typ string, body []byte, mod time.Time, level int) *asset {
 	a := uncompressed(typ, body, mod)
 	if len(body) >= minCompress {
-		a.gz = gzipBytes(body)
-		a.br = brotliBytes(body, level)
 		a.identity.vary = true
-		a.gzip = a.variant(a.gz, "gzip")
-		a.brotli = a.variant(a.br, "br")
+		a.gzip = a.variant(gzipBytes(body), "gzip")
+		a.brotli = a.variant(brotliBytes(body, level), "br")
 	}
 	return a
 }
@@ -74,10 +70,8 @@ func compressedAt(typ string, body []byte, mod time.Time, level int) *asset {
 func uncompressed(typ string, body []byte, mod time.Time) *asset {
 	sum := sha256.Sum256(body)
 	a := &asset{
-		typ:   typ,
 		etag:  base64.RawURLEncoding.EncodeToString(sum[:12]),
 		mod:   mod,
-		raw:   body,
 		typeH: []byte(typ),
 		modH:  []byte(mod.Format(http.TimeFormat)),
 	}
@@ -125,7 +119,7 @@ var (
 func (a *asset) serve(ctx *fasthttp.RequestCtx, status int) {
 	h := &ctx.Response.Header
 	v := &a.identity
-	if a.gz != nil {
+	if a.gzip.body != nil {
 		switch acceptEncoding(view(ctx.Request.Header.Peek(fasthttp.HeaderAcceptEncoding))) {
 		case "br":
 			v = &a.brotli

@@ -7,15 +7,21 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/laphets/resume/internal/admission"
 )
 
-// Refusal reasons, the label values of resume_http_refusals_total.
-const (
-	refuseRate     = "ip_rate"        // --http-rate-per-ip exceeded: 429
-	refuseConns    = "connections"    // --http-max-conns open: closed at accept
-	refuseIPConns  = "ip_connections" // --http-max-conns-per-ip open: closed at accept
-	refuseShutdown = "shutting_down"  // arrived during a shutdown
+// Refusal reasons, the label values of resume_http_refusals_total: the
+// SSH side's labels where the refusal is the same (admission.Reason).
+var (
+	refuseRate     = admission.AddrRate.String()     // --http-rate-per-ip exceeded: 429
+	refuseIPConns  = admission.AddrConns.String()    // --http-max-conns-per-ip open: closed at accept
+	refuseShutdown = admission.ShuttingDown.String() // arrived during a shutdown
 )
+
+// refuseConns is --http-max-conns open: closed at accept. It keeps the
+// label it has always had; the SSH side's cap is "server_busy".
+const refuseConns = "connections"
 
 // metrics are the HTTP side's, registered in the registry the SSH side
 // exports.

@@ -44,8 +44,8 @@ func newSecurityHeaders() (plain, tls *fasthttp.ResponseHeader) {
 		{"Cross-Origin-Opener-Policy", "same-origin"},
 	} {
 		plain.Set(kv[0], kv[1])
-		tls.Set(kv[0], kv[1])
 	}
+	plain.CopyTo(tls)
 	// HSTS is sent only over TLS: a browser would otherwise refuse plain
 	// HTTP for a year on a host that may not serve HTTPS.
 	tls.Set("Strict-Transport-Security", "max-age=31536000")
@@ -135,8 +135,7 @@ func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
 // of any size on a method not taken; it returns false when the request
 // is not refused.
 func (s *Server) refuseBody(ctx *fasthttp.RequestCtx, tooLarge bool) bool {
-	post := s.messages != nil && string(ctx.Path()) == "/message"
-	taken := ctx.IsGet() || ctx.IsHead() || (post && ctx.IsPost())
+	taken, post := s.methodTaken(ctx)
 	switch {
 	case !taken:
 		methodNotAllowed(ctx, post)

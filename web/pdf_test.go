@@ -121,10 +121,10 @@ func TestPDFShared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(a.raw, want) {
+			if !bytes.Equal(a.identity.body, want) {
 				t.Fatal("the PDF served is not Render's")
 			}
-			if same := unsafe.SliceData(a.raw) == unsafe.SliceData(want); same != c.same {
+			if same := unsafe.SliceData(a.identity.body) == unsafe.SliceData(want); same != c.same {
 				t.Errorf("the web served the shared cache's bytes: %v, want %v", same, c.same)
 			}
 		})

@@ -71,16 +71,16 @@ var (
 // Allow header.
 func (s *Server) route(ctx *fasthttp.RequestCtx, client netip.Addr) string {
 	path := view(ctx.Path())
-	form := s.messages != nil && path == "/message"
-	if !ctx.IsGet() && !ctx.IsHead() {
-		if form && ctx.IsPost() {
-			if rg := s.current(ctx); rg != nil {
-				s.handleMessage(ctx, rg, client)
-			}
-			return routeMessagePost
-		}
+	taken, form := s.methodTaken(ctx)
+	switch {
+	case !taken:
 		methodNotAllowed(ctx, form)
 		return routeNone
+	case ctx.IsPost():
+		if rg := s.current(ctx); rg != nil {
+			s.handleMessage(ctx, rg, client)
+		}
+		return routeMessagePost
 	}
 	switch path {
 	case "/robots.txt":
@@ -93,7 +93,7 @@ func (s *Server) route(ctx *fasthttp.RequestCtx, client netip.Addr) string {
 		favicon.serve(ctx, fasthttp.StatusOK)
 		return routeFaviconICO
 	case "/resume.txt":
-		handleText(ctx, s.current)
+		s.handleText(ctx)
 		return routeText
 	case "/resume.pdf":
 		s.handlePDF(ctx)
@@ -130,6 +130,14 @@ func (s *Server) route(ctx *fasthttp.RequestCtx, client netip.Addr) string {
 }
 
 const notFoundText = "404 not found: the résumé is at /, /resume.txt, /resume.md, /resume.pdf and /resume.json"
+
+// methodTaken says whether the request's method is one its path takes:
+// GET and HEAD everywhere, POST only at /message and only with a message
+// store; form is whether the path is that form's, which takes POST.
+func (s *Server) methodTaken(ctx *fasthttp.RequestCtx) (taken, form bool) {
+	form = s.messages != nil && view(ctx.Path()) == "/message"
+	return ctx.IsGet() || ctx.IsHead() || (form && ctx.IsPost()), form
+}
 
 // methodNotAllowed answers a method the path does not take, as Go's
 // ServeMux did.
@@ -194,7 +202,7 @@ func handleIndex(ctx *fasthttp.RequestCtx, rg *renderings) {
 
 // handleText serves /resume.txt, at ?width=N columns if asked (the range
 // ssh host text accepts).
-func handleText(ctx *fasthttp.RequestCtx, cur func(*fasthttp.RequestCtx) *renderings) {
+func (s *Server) handleText(ctx *fasthttp.RequestCtx) {
 	width := text.DefaultWidth
 	if v := ctx.QueryArgs().Peek("width"); v != nil {
 		n, err := strconv.Atoi(view(v))
@@ -205,7 +213,7 @@ func handleText(ctx *fasthttp.RequestCtx, cur func(*fasthttp.RequestCtx) *render
 		}
 		width = n
 	}
-	if rg := cur(ctx); rg != nil {
+	if rg := s.current(ctx); rg != nil {
 		serveDocument(ctx, rg.textAt(width))
 	}
 }

@@ -58,15 +58,10 @@ func sshInfo(cfg server.Config, publicURL string, key gossh.PublicKey) html.SSHI
 		Fingerprint: hostkey.Fingerprint(key),
 		PublicKey:   strings.TrimSpace(string(gossh.MarshalAuthorizedKey(key))),
 	}
-	display := host
-	if strings.Contains(host, ":") {
-		display = "[" + host + "]"
-	}
+	info.Command = server.SSHCommandFor(host, port)
 	if port == "22" {
-		info.Command = "ssh " + display
 		info.KnownHosts = host + " " + info.PublicKey
 	} else {
-		info.Command = "ssh -p " + port + " " + display
 		info.KnownHosts = "[" + host + "]:" + port + " " + info.PublicKey
 	}
 	if _, err := netip.ParseAddr(host); err != nil && strings.Contains(host, ".") {

@@ -270,12 +270,16 @@ func description(r *content.Resume) string {
 // currentWork is the first job without an end date.
 func currentWork(r *content.Resume) (content.Work, bool) {
 	for _, w := range r.Work {
-		if w.EndDate == "" && w.Name != "" {
+		if isCurrent(w) {
 			return w, true
 		}
 	}
 	return content.Work{}, false
 }
+
+// isCurrent is whether a job is the person's now, for the description and
+// JSON-LD's worksFor: named, with no end date.
+func isCurrent(w content.Work) bool { return w.EndDate == "" && w.Name != "" }
 
 // paragraphs reads a summary's inline markup and splits it into
 // paragraphs, as the text renderer does: one per non-blank line.

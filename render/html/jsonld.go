@@ -68,7 +68,7 @@ func jsonLD(r *content.Resume, site Site) ld {
 	p.set("sameAs", sameAs)
 	var works []ld
 	for _, w := range r.Work {
-		if w.EndDate == "" && w.Name != "" {
+		if isCurrent(w) {
 			o := ld{typeKey: "Organization", "name": w.Name}
 			o.set("url", w.URL)
 			works = append(works, o)

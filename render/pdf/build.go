@@ -201,14 +201,15 @@ func factRuns(e content.Entry) []run {
 			}
 		}
 	}
-	first := true
-	for _, t := range e.UnrankedTags() {
-		if first {
-			sep(" — ")
-			if len(e.Tiers) > 0 {
-				runs[len(runs)-1].text = " · "
-			}
-			first = false
+	// The other keywords follow the tiers as one more group (" · "), or
+	// the facts as a list of their own (" — ").
+	lead := " — "
+	if len(e.Tiers) > 0 {
+		lead = " · "
+	}
+	for i, t := range e.UnrankedTags() {
+		if i == 0 {
+			sep(lead)
 		} else {
 			runs = append(runs, run{st: stSep, text: " · "})
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -182,14 +183,10 @@ func words(t testing.TB, path string) (ws []word, heights []float64) {
 		heights = append(heights, h)
 		for _, w := range wordRe.FindAllStringSubmatch(page, -1) {
 			f := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
-			ws = append(ws, word{page: i + 1, text: htmlUnescape(w[5]), xMin: f(w[1]), yMin: f(w[2]), xMax: f(w[3]), yMax: f(w[4])})
+			ws = append(ws, word{page: i + 1, text: html.UnescapeString(w[5]), xMin: f(w[1]), yMin: f(w[2]), xMax: f(w[3]), yMax: f(w[4])})
 		}
 	}
 	return ws, heights
-}
-
-func htmlUnescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'").Replace(s)
 }
 
 func (a annot) String() string {
